@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lbox South interface: everything the core and the North shims need from
+ * the host, and nothing more. One platform is linked per binary.
+ *
+ * Self-contained: C11 plus <stdint.h>, <stddef.h> and <stdbool.h> only, so a
+ * platform that is not Linux (a VM kernel, Windows) can implement it without
+ * pulling in a Linux header.
+ *
+ * Every call that can fail returns 0 (or a non-negative count) on success
+ * and a negative lbox errno value on failure (include/lbox/errno.h; the
+ * numbers are Linux x86-64's, chosen once as lbox's own). No call takes a
+ * guest pointer unless it says so: guest memory goes through the fault-safe
+ * copy calls below.
+ *
+ * LBOX_PLATFORM_VERSION is bumped whenever a declaration here changes in a
+ * way that breaks an existing platform; adding a call bumps it too.
+ */
+#ifndef LBOX_PLATFORM_H
+#define LBOX_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LBOX_PLATFORM_VERSION 1
+
+#define LBOX_PAGE_SIZE 4096UL
+
+/* --- Pages ------------------------------------------------------------- */
+
+#define LBOX_PROT_NONE  0x0
+#define LBOX_PROT_READ  0x1
+#define LBOX_PROT_WRITE 0x2
+#define LBOX_PROT_EXEC  0x4
+
+/* Placement for lbox_plat_page_map (flags). */
+#define LBOX_MAP_FIXED     0x1  /* exactly at *addr, replacing what is there */
+#define LBOX_MAP_NOREPLACE 0x2  /* exactly at *addr, -EEXIST if occupied */
+#define LBOX_MAP_SHARED    0x4  /* shared with forked processes (the kernel
+                                   region); private copy-on-write otherwise */
+#define LBOX_MAP_NORESERVE 0x8  /* reserve address space, commit on touch */
+
+/*
+ * Map (size) bytes of zeroed memory with protection (prot).
+ * (addr) IN: a hint or, with LBOX_MAP_FIXED/NOREPLACE, the place;
+ *        OUT: where the mapping is. Does not block.
+ */
+int lbox_plat_page_map(void **addr, size_t size, int prot, unsigned flags);
+int lbox_plat_page_unmap(void *addr, size_t size);
+int lbox_plat_page_protect(void *addr, size_t size, int prot);
+
+/* Grow or shrink a mapping; may move it when (may_move). (new_addr) OUT. */
+int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
+                         bool may_move, void **new_addr);
+
+#define LBOX_ADVICE_DONTNEED 1  /* drop contents: private pages read back zero */
+#define LBOX_ADVICE_NORMAL   2  /* hints the host may ignore */
+int lbox_plat_page_advise(void *addr, size_t size, int advice);
+
+/*
+ * Fault-safe copies. Either side may be guest memory that is unmapped or
+ * protected: a fault stops the copy and the call returns -EFAULT instead of
+ * crashing. The core never dereferences guest memory any other way.
+ */
+int lbox_plat_copy_safe(void *dst, const void *src, size_t size);
+
+/*
+ * Copy a NUL-terminated string of at most (max) bytes including the NUL.
+ * Returns its length without the NUL, -EFAULT, or -ENAMETOOLONG.
+ */
+long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max);
+
+/*
+ * Address ranges the platform itself occupies (its image, its stacks):
+ * the core keeps guest mappings out of them. Fills at most (max) entries
+ * of (out); returns how many there are.
+ */
+struct lbox_range {
+    uint64_t start, end;
+};
+int lbox_plat_self_ranges(struct lbox_range *out, int max);
+
+/* --- Futex wait and wake on a 32-bit word ------------------------------ */
+
+/*
+ * Sleep while *(word) == (expected). (timeout_ns) is relative, or < 0 for no
+ * limit. (shared): the word is in the shared kernel region and may be woken
+ * from another process. Returns 0 when woken, -EAGAIN if the word differed,
+ * -ETIMEDOUT, or -EINTR. Blocks.
+ */
+int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
+                         int64_t timeout_ns, bool shared);
+
+/* Wake at most (count) waiters on (word). Returns how many woke. */
+int lbox_plat_futex_wake(uint32_t *word, int count, bool shared);
+
+/* --- Host threads ------------------------------------------------------ */
+
+/*
+ * Start a host thread in this address space running (fn)(arg) on (stack),
+ * (stack_size) bytes, with per-thread pointer (tls) (what lbox_plat_tls()
+ * returns in it). When fn returns the thread ends; *(exited) is set to 1 and
+ * futex-woken after the thread stops touching its stack. Returns a host
+ * thread id or -errno.
+ */
+long lbox_plat_thread_create(void (*fn)(void *), void *arg, void *stack,
+                             size_t stack_size, void *tls, uint32_t *exited);
+
+/* The per-thread pointer set at start (lbox's own, never the guest's). */
+void *lbox_plat_tls(void);
+void lbox_plat_set_tls(void *tls);
+
+/* The guest's thread pointer (x86-64: the FS base). */
+int lbox_plat_set_guest_tp(uint64_t tp);
+uint64_t lbox_plat_guest_tp(void);
+
+/* --- Time -------------------------------------------------------------- */
+
+#define LBOX_CLOCK_REALTIME  0
+#define LBOX_CLOCK_MONOTONIC 1
+#define LBOX_CLOCK_PROCESS   2 /* CPU time of the sandbox process */
+#define LBOX_CLOCK_THREAD    3 /* CPU time of the calling thread */
+#define LBOX_CLOCK_BOOTTIME  4
+
+int lbox_plat_clock_get(int clock, int64_t *ns);
+int lbox_plat_clock_res(int clock, int64_t *ns);
+
+/* Sleep for (ns) nanoseconds on (clock). -EINTR if a host signal came. */
+int lbox_plat_sleep(int clock, int64_t ns);
+
+/* --- Randomness -------------------------------------------------------- */
+
+/* Fill (buf) from the host's CRNG. Blocks only until the CRNG is ready. */
+int lbox_plat_random(void *buf, size_t size);
+
+/* --- Debug log --------------------------------------------------------- */
+
+/* Write (size) bytes to the sandbox's diagnostic stream (the monitor's
+ * stderr on Linux). Never blocks for long; drops on error. */
+void lbox_plat_log(const char *msg, size_t size);
+
+/* --- Host channels ----------------------------------------------------- */
+
+/*
+ * The sandbox's only ways out besides the calls above. The monitor hands
+ * them over at start; a platform without one returns -ENODEV.
+ */
+#define LBOX_CHAN_STDIN  0 /* the guest's standard streams, passed through */
+#define LBOX_CHAN_STDOUT 1
+#define LBOX_CHAN_STDERR 2
+#define LBOX_CHAN_FS     3 /* 9P2000.L to the monitor's file server */
+#define LBOX_CHAN_NET    4 /* IP packets (not yet used) */
+#define LBOX_CHAN_COUNT  5
+
+/* Read or write up to (size) bytes; blocks. Returns the count, 0 at end. */
+long lbox_plat_chan_read(int chan, void *buf, size_t size);
+long lbox_plat_chan_write(int chan, const void *buf, size_t size);
+
+/*
+ * Terminal control on a standard stream. (op) is one of LBOX_TTY_*; (arg)
+ * is lbox-memory of the size the op says. -ENOTTY when the stream is not a
+ * terminal.
+ */
+struct lbox_winsize {
+    uint16_t rows, cols, xpixel, ypixel;
+};
+#define LBOX_TTY_GETATTR 1 /* arg: 60-byte termios, Linux layout */
+#define LBOX_TTY_SETATTR 2 /* arg: same; applied at once */
+#define LBOX_TTY_GETWINSZ 3 /* arg: struct lbox_winsize */
+#define LBOX_TTY_SETWINSZ 4
+#define LBOX_TTY_GETPGRP 5 /* arg: int32_t */
+int lbox_plat_chan_tty(int chan, int op, void *arg);
+
+/* --- Leaving ----------------------------------------------------------- */
+
+/* End the whole sandbox process with (status) (0..255). */
+_Noreturn void lbox_plat_exit(int status);
+
+/* End it as if killed by signal (sig) (Linux numbering). */
+_Noreturn void lbox_plat_exit_signal(int sig);
+
+/* --- The syscall entry hook -------------------------------------------- */
+
+/*
+ * Guest registers at a system call or entry point (x86-64). The platform
+ * fills them when the guest traps and loads them back when the hook
+ * returns, so the hook may change any of them (execve starts a new image by
+ * rewriting rip, rsp and the rest).
+ */
+struct lbox_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+};
+
+/*
+ * Implemented by the North side, called by the platform on the guest's
+ * thread for each system call the guest makes: (regs)->rax holds the
+ * number, the result goes back in rax.
+ */
+void lbox_syscall_entry(struct lbox_regs *regs);
+
+/*
+ * Implemented by the North side: the platform calls it once, on the first
+ * thread, after the host boundary (filter, handlers) is in place. (argv)
+ * and (envp) are the start-up arguments the monitor gave the kernel image.
+ */
+_Noreturn void lbox_main(int argc, char **argv, char **envp);
+
+/*
+ * Leave lbox and run guest code with (regs); does not return. Used once per
+ * image (start and execve); later entries come back through the hook.
+ */
+_Noreturn void lbox_plat_enter_guest(const struct lbox_regs *regs);
+
+#endif /* LBOX_PLATFORM_H */

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VFS internals shared by the core's vfs*.c, namei.c and the built-in
+ * filesystems (core, kernel image): the mount table, the path walker and
+ * small helpers. Not for the shims.
+ */
+#ifndef LBOX_CORE_FS_VFS_INTERNAL_H
+#define LBOX_CORE_FS_VFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/fs/vfs.h"
+#include "core/kernel.h"
+
+/*
+ * Device numbers in vfs_stat.dev/rdev use glibc's makedev() encoding (what
+ * st_dev/st_rdev carry on Linux x86-64), so the shim copies them as they are.
+ */
+#define VFS_MKDEV(ma, mi)                                                  \
+    ((((uint64_t)(ma) & 0xfffff000ULL) << 32) |                            \
+     (((uint64_t)(ma) & 0xfffULL) << 8) |                                  \
+     (((uint64_t)(mi) & 0xffffff00ULL) << 12) | ((uint64_t)(mi) & 0xffULL))
+
+/* One mounted filesystem: (root) on the directory whose canonical path is
+ * (path). A mount on "/" replaces the VFS root instead. */
+struct vfs_mnt {
+    struct vfs_mnt *next;
+    char *path;
+    struct inode *root;  /* referenced */
+};
+
+struct vfs {
+    struct rt_lock lock;  /* mount table and root */
+    struct inode *root;   /* referenced */
+    struct vfs_mnt *mounts;
+};
+
+/* An anonymous device number for a new filesystem instance (0:N). */
+uint64_t vfs_alloc_dev(void);
+
+/* The root inode (referenced), or NULL before vfs_init. */
+struct inode *vfs_root_get(struct kernel *k);
+/* The root mounted on canonical path (path) (referenced), or NULL. */
+struct inode *vfs_mount_lookup(struct kernel *k, const char *path);
+
+/* getattr with a fallback built from the inode for filesystems without it. */
+int vfs_getattr(struct inode *ino, struct vfs_stat *st);
+/* The same object (filesystems may hand out several inodes per file). */
+bool vfs_same_inode(const struct inode *a, const struct inode *b);
+/* Creating and removing names and writing data is refused here. */
+static inline bool vfs_is_ro(const struct inode *ino)
+{
+    return ino->sb->read_only;
+}
+
+/* --- path walk (namei.c) ------------------------------------------------ */
+
+#define WALK_FOLLOW 0x1 /* follow a symlink in the last component */
+#define WALK_PARENT 0x2 /* stop before the last component */
+#define WALK_EMPTY  0x4 /* "" means (at) itself */
+
+struct nameres {
+    struct inode *ino;  /* referenced: the object, or with WALK_PARENT the
+                           directory holding the last component */
+    char *path;         /* its canonical path (shared heap) */
+    /* WALK_PARENT: the last component; "" for "/", may be "." or "..". */
+    char name[VFS_NAME_MAX + 1];
+    bool trailing_slash; /* the path ended in '/' */
+};
+
+/*
+ * Resolve (path) from (at) (relative) or the task's root (absolute). (t)
+ * may be NULL for boot-time walks from the VFS root without permission
+ * checks. Returns 0 and fills (out), or -errno.
+ */
+int vfs_walk(struct task *t, const struct vfs_loc *at, const char *path,
+             unsigned flags, struct nameres *out);
+void nameres_put(struct kernel *k, struct nameres *r);
+
+/*
+ * Look (name) up in directory (dir) whose canonical path is (dirpath):
+ * checks it is a searchable directory, crosses mounts. (childpath) gets the
+ * child's canonical path (VFS_PATH_MAX bytes). Returns the child referenced.
+ */
+int vfs_lookup_child(struct task *t, struct inode *dir, const char *dirpath,
+                     const char *name, struct inode **out, char *childpath);
+
+/* Join a canonical directory path and a name into (buf) (VFS_PATH_MAX). */
+int vfs_path_join(char *buf, const char *dirpath, const char *name);
+
+/* The kernel of the caller (task or inode's). */
+static inline struct kernel *inode_kernel(const struct inode *ino)
+{
+    return ino->sb->k;
+}
+
+/* Allocate a struct file on (ino) (referenced by the file) without the
+ * filesystem open hook; vfs_file_open_inode and vfs_open use it. */
+int vfs_file_alloc(struct inode *ino, uint32_t flags, const char *path,
+                   struct file **out);
+
+/* Is (gid) the fsgid or a supplementary group of (c)? */
+bool vfs_cred_in_group(const struct cred *c, uint32_t gid);
+
+/* setattr with Linux's ownership and permission rules; (by_fd) for
+ * ftruncate/fchmod-style calls (no write check for the size). */
+int vfs_setattr_inode(struct task *t, struct inode *ino,
+                      const struct vfs_setattr *sa, bool by_fd);
+/* statfs of (ino)'s filesystem, with ST_RDONLY for read-only mounts. */
+int vfs_fstatfs_inode(struct inode *ino, struct vfs_statfs *st);
+
+/* Return a file to the filesystem-specific magic link target of (ino), if
+ * it is one (procfs /proc/<pid>/fd/N): a referenced inode and its path. */
+int procfs_magic_link(struct inode *ino, struct inode **out, char **path);
+
+#endif /* LBOX_CORE_FS_VFS_INTERNAL_H */

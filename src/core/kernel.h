@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sandbox-wide kernel object and per-process/per-thread state (core,
+ * kernel image). struct kernel and what it points to live in the shared
+ * kernel region; struct process and struct task are private to one host
+ * process and point into the region.
+ */
+#ifndef LBOX_CORE_KERNEL_H
+#define LBOX_CORE_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lbox/platform.h>
+
+#include "core/fs/vfs.h"
+#include "rt/rt.h"
+
+struct vfs;
+struct p9_client;
+struct mm;
+struct fdtable;
+
+struct kernel {
+    struct rt_heap *shared;   /* objects every process of the sandbox shares */
+    struct vfs *vfs;          /* mounts and "/" */
+    struct p9_client *p9;     /* the file channel, NULL without one */
+    int64_t boot_ns;          /* LBOX_CLOCK_MONOTONIC at boot */
+    int64_t boot_realtime_ns;
+    uint32_t next_pid;
+    uint64_t mem_total;       /* bytes the guest is told it has */
+    uint32_t ncpus;           /* CPUs the guest is told it has */
+    char hostname[65];
+    char domainname[65];
+};
+
+struct k_sigaction {
+    uint64_t handler;   /* guest address, or SIG_DFL 0 / SIG_IGN 1 */
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+};
+
+struct k_rlimit {
+    uint64_t cur, max;
+};
+#define K_RLIMIT_COUNT 16
+
+/* One guest process: private to its host process. */
+struct process {
+    struct kernel *k;
+    struct rt_heap *heap;     /* this process's private heap */
+    int pid, ppid, pgid, sid;
+    struct cred cred;
+    uint32_t umask;
+    struct vfs_loc root;
+    struct vfs_loc cwd;
+    struct fdtable *fdt;
+    struct mm *mm;
+    char *exe_path;           /* canonical path of the running image */
+    char comm[16];
+    struct k_sigaction sigactions[64];
+    struct k_rlimit rlimits[K_RLIMIT_COUNT];
+    uint64_t start_ns;
+    char *cmdline;            /* argv, NUL-separated, for /proc/self/cmdline */
+    size_t cmdline_size;
+    void *north;              /* the North shim's per-process state */
+};
+
+/* One guest thread. */
+struct task {
+    struct process *proc;
+    struct kernel *k;
+    int tid;
+    uint64_t sigmask;
+    uint64_t clear_child_tid;
+    uint64_t robust_list;
+    uint64_t robust_list_size;
+    uint64_t altstack_sp, altstack_size, altstack_flags;
+    struct lbox_regs *regs;   /* the guest's registers during a syscall */
+};
+
+static inline struct rt_heap *task_heap(struct task *t)
+{
+    return t->proc->heap;
+}
+
+static inline const struct cred *task_cred(struct task *t)
+{
+    return &t->proc->cred;
+}
+
+#endif /* LBOX_CORE_KERNEL_H */

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest address-space bookkeeping (core, kernel image). A sorted array of
+ * areas mirrors what the guest has mapped; every change goes through the
+ * platform's page calls first and is recorded only when the host agreed.
+ * Ranges lbox itself occupies are kept apart, and no guest request may
+ * touch them.
+ */
+#include "core/mm.h"
+#include "core/fs/vfs.h"
+
+#define MM_MAX_LBOX 32
+#define MM_MMAP_LO 0x100000000000ULL
+#define MM_MMAP_HI 0x7f0000000000ULL
+
+struct vma {
+    uint64_t start, end;
+    int prot;
+    unsigned flags;
+    uint64_t off;
+    char *name;         /* private heap; NULL for anonymous */
+};
+
+struct mm {
+    struct rt_heap *heap;
+    struct vma *v;
+    unsigned n, cap;
+    struct { uint64_t start, end; } lbox[MM_MAX_LBOX];
+    unsigned nlbox;
+    uint64_t brk_base, brk_cur;
+};
+
+int mm_new(struct process *p, struct mm **out)
+{
+    struct mm *mm = rt_heap_zalloc(p->heap, sizeof(*mm));
+
+    if (!mm)
+        return -ENOMEM;
+    mm->heap = p->heap;
+    *out = mm;
+    return 0;
+}
+
+int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end)
+{
+    if (mm->nlbox >= MM_MAX_LBOX)
+        return -ENOMEM;
+    mm->lbox[mm->nlbox].start = ALIGN_DOWN(start, LBOX_PAGE_SIZE);
+    mm->lbox[mm->nlbox].end = ALIGN_UP(end, LBOX_PAGE_SIZE);
+    mm->nlbox++;
+    return 0;
+}
+
+static bool overlaps_lbox(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (unsigned i = 0; i < mm->nlbox; i++)
+        if (start < mm->lbox[i].end && mm->lbox[i].start < end)
+            return true;
+    return false;
+}
+
+bool mm_guest_range_ok(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    uint64_t end;
+
+    if (__builtin_add_overflow(addr, len, &end) || end > MM_USER_END)
+        return false;
+    return len == 0 || !overlaps_lbox(mm, addr, end);
+}
+
+/* Checks for a page range the guest names: aligned, non-empty, ours. */
+static int check_range(struct mm *mm, uint64_t addr, uint64_t len,
+                       uint64_t *end)
+{
+    if (addr & (LBOX_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len == 0 || len > MM_USER_END)
+        return -EINVAL;
+    *end = addr + ALIGN_UP(len, LBOX_PAGE_SIZE);
+    if (*end > MM_USER_END || *end < addr)
+        return -ENOMEM;
+    if (overlaps_lbox(mm, addr, *end))
+        return -EINVAL;
+    return 0;
+}
+
+static int grow(struct mm *mm)
+{
+    unsigned cap = mm->cap ? mm->cap * 2 : 64;
+    struct vma *v = rt_heap_realloc(mm->heap, mm->v, cap * sizeof(*v));
+
+    if (!v)
+        return -ENOMEM;
+    mm->v = v;
+    mm->cap = cap;
+    return 0;
+}
+
+/* Split the area containing (addr) so that an area boundary lies there. */
+static int split_at(struct mm *mm, uint64_t addr)
+{
+    for (unsigned i = 0; i < mm->n; i++) {
+        struct vma *a = &mm->v[i];
+
+        if (addr <= a->start || addr >= a->end)
+            continue;
+        if (mm->n == mm->cap && grow(mm) < 0)
+            return -ENOMEM;
+        a = &mm->v[i];
+        memmove(a + 1, a, (mm->n - i) * sizeof(*a));
+        mm->n++;
+        a[1].start = addr;
+        if (!(a->flags & MM_STACK) && a->name)
+            a[1].off = a->off + (addr - a->start);
+        a[1].name = a->name ? rt_heap_strdup(mm->heap, a->name) : NULL;
+        a->end = addr;
+        return 0;
+    }
+    return 0;
+}
+
+/* Forget the records of [start, end) (the host side is the caller's). */
+static int forget(struct mm *mm, uint64_t start, uint64_t end)
+{
+    unsigned i = 0;
+
+    if (split_at(mm, start) < 0 || split_at(mm, end) < 0)
+        return -ENOMEM;
+    while (i < mm->n) {
+        struct vma *a = &mm->v[i];
+
+        if (a->start >= start && a->end <= end) {
+            rt_heap_free(mm->heap, a->name);
+            memmove(a, a + 1, (mm->n - i - 1) * sizeof(*a));
+            mm->n--;
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+static int record(struct mm *mm, uint64_t start, uint64_t end, int prot,
+                  unsigned flags, uint64_t off, const char *name)
+{
+    unsigned i = 0;
+
+    if (forget(mm, start, end) < 0)
+        return -ENOMEM;
+    if (mm->n == mm->cap && grow(mm) < 0)
+        return -ENOMEM;
+    while (i < mm->n && mm->v[i].start < start)
+        i++;
+    memmove(&mm->v[i + 1], &mm->v[i], (mm->n - i) * sizeof(struct vma));
+    mm->n++;
+    mm->v[i] = (struct vma){start, end, prot, flags, off,
+                            name ? rt_heap_strdup(mm->heap, name) : NULL};
+    return 0;
+}
+
+static bool is_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+    if (overlaps_lbox(mm, start, end))
+        return false;
+    for (unsigned i = 0; i < mm->n; i++)
+        if (start < mm->v[i].end && mm->v[i].start < end)
+            return false;
+    return true;
+}
+
+uint64_t mm_random_base(struct mm *mm, uint64_t len)
+{
+    uint64_t span = MM_MMAP_HI - MM_MMAP_LO, r, base;
+
+    len = ALIGN_UP(len, LBOX_PAGE_SIZE);
+    if (len >= span)
+        return 0;
+    for (int tries = 0; tries < 64; tries++) {
+        if (lbox_plat_random(&r, sizeof(r)) < 0)
+            return 0;
+        base = MM_MMAP_LO + ALIGN_DOWN(r % (span - len), 0x200000ULL);
+        if (is_free(mm, base, base + len))
+            return base;
+    }
+    return 0;
+}
+
+/* Fill fresh private pages from (f) at (off): guest memory, so through
+ * the fault-safe copy, in bounded chunks. */
+static int fill_from_file(struct task *t, uint64_t addr, uint64_t len,
+                          struct file *f, uint64_t off)
+{
+    size_t chunk = 64 * 1024;
+    char *buf = rt_heap_alloc(task_heap(t), chunk);
+    uint64_t done = 0;
+    int err = 0;
+
+    if (!buf)
+        return -ENOMEM;
+    while (done < len) {
+        long n = vfs_pread(t, f, buf, MIN(chunk, len - done), off + done);
+
+        if (n < 0) {
+            err = (int)n;
+            break;
+        }
+        if (n == 0)
+            break;          /* past the end of the file: pages stay zero */
+        err = lbox_plat_copy_safe((void *)(addr + done), buf, (size_t)n);
+        if (err < 0)
+            break;
+        done += (uint64_t)n;
+    }
+    rt_heap_free(task_heap(t), buf);
+    return err;
+}
+
+long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
+            unsigned flags, struct file *f, uint64_t off, const char *name)
+{
+    struct mm *mm = t->proc->mm;
+    unsigned pflags = 0;
+    void *where = (void *)addr;
+    uint64_t end;
+    int err;
+
+    if (len == 0 || len > MM_USER_END)
+        return -EINVAL;
+    len = ALIGN_UP(len, LBOX_PAGE_SIZE);
+    if (flags & (MM_FIXED | MM_NOREPLACE)) {
+        err = check_range(mm, addr, len, &end);
+        if (err < 0)
+            return err;
+        pflags = (flags & MM_FIXED) ? LBOX_MAP_FIXED : LBOX_MAP_NOREPLACE;
+        if ((flags & MM_NOREPLACE) && !is_free(mm, addr, end))
+            return -EEXIST;
+    } else if (addr && !mm_guest_range_ok(mm, addr, len)) {
+        where = NULL;       /* a hint into lbox's memory: ignore it */
+    }
+    /* File contents are copied in, so the pages start writable. */
+    err = lbox_plat_page_map(&where, len, f ? LBOX_PROT_READ | LBOX_PROT_WRITE
+                                            : prot, pflags);
+    if (err < 0)
+        return err == -EEXIST ? -EEXIST : -ENOMEM;
+    addr = (uint64_t)where;
+    if (overlaps_lbox(mm, addr, addr + len)) {
+        /* Cannot happen with a correct host; never hand lbox's out. */
+        lbox_plat_page_unmap(where, len);
+        return -ENOMEM;
+    }
+    if (f) {
+        err = fill_from_file(t, addr, len, f, off);
+        if (!err)
+            err = lbox_plat_page_protect(where, len, prot);
+        if (err < 0) {
+            lbox_plat_page_unmap(where, len);
+            return err;
+        }
+        name = f->path;
+    }
+    err = record(mm, addr, addr + len, prot, flags & (MM_STACK | MM_GROWSDOWN),
+                 off, name);
+    if (err < 0) {
+        lbox_plat_page_unmap(where, len);
+        return err;
+    }
+    return (long)addr;
+}
+
+int mm_unmap(struct task *t, uint64_t addr, uint64_t len)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t end;
+    int err = check_range(mm, addr, len, &end);
+
+    if (err < 0)
+        return err;
+    err = lbox_plat_page_unmap((void *)addr, end - addr);
+    if (err < 0)
+        return err;
+    return forget(mm, addr, end);
+}
+
+int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t end, at;
+    int err;
+
+    if (prot & ~(LBOX_PROT_READ | LBOX_PROT_WRITE | LBOX_PROT_EXEC))
+        return -EINVAL;
+    if (len == 0 && !(addr & (LBOX_PAGE_SIZE - 1)))
+        return 0;
+    err = check_range(mm, addr, len, &end);
+    if (err < 0)
+        return err;
+    /* Linux wants the whole range mapped. */
+    at = addr;
+    for (unsigned i = 0; i < mm->n && at < end; i++)
+        if (mm->v[i].start <= at && mm->v[i].end > at)
+            at = mm->v[i].end;
+    if (at < end)
+        return -ENOMEM;
+    err = lbox_plat_page_protect((void *)addr, end - addr, prot);
+    if (err < 0)
+        return err;
+    if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
+        return -ENOMEM;
+    for (unsigned i = 0; i < mm->n; i++)
+        if (mm->v[i].start >= addr && mm->v[i].end <= end)
+            mm->v[i].prot = prot;
+    return 0;
+}
+
+static struct vma *find(struct mm *mm, uint64_t addr)
+{
+    for (unsigned i = 0; i < mm->n; i++)
+        if (mm->v[i].start <= addr && addr < mm->v[i].end)
+            return &mm->v[i];
+    return NULL;
+}
+
+long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,
+              uint64_t new_len, unsigned flags, uint64_t new_addr)
+{
+    struct mm *mm = t->proc->mm;
+    struct vma *a, copy;
+    uint64_t old_end, new_end;
+    void *moved;
+    int err;
+
+    if (flags & ~3u || ((flags & 2) && !(flags & 1)))
+        return -EINVAL;
+    if (flags & 2)
+        return -EINVAL;     /* MREMAP_FIXED: not yet; see docs/linux-compat.md */
+    err = check_range(mm, old_addr, old_len ? old_len : 1, &old_end);
+    if (err < 0 || new_len == 0 || new_len > MM_USER_END)
+        return -EINVAL;
+    (void)new_addr;
+    new_len = ALIGN_UP(new_len, LBOX_PAGE_SIZE);
+    a = find(mm, old_addr);
+    if (!a || a->end < old_end)
+        return -EFAULT;
+    copy = *a;
+    if (new_len <= old_end - old_addr) {
+        new_end = old_addr + new_len;
+        if (new_end < old_end) {
+            err = mm_unmap(t, new_end, old_end - new_end);
+            if (err < 0)
+                return err;
+        }
+        return (long)old_addr;
+    }
+    if (is_free(mm, old_end, old_addr + new_len) ||
+        (flags & 1)) {
+        err = lbox_plat_page_remap((void *)old_addr, old_end - old_addr,
+                                   new_len, flags & 1, &moved);
+        if (err < 0)
+            return err == -ENOMEM ? -ENOMEM : err;
+        if (overlaps_lbox(mm, (uint64_t)moved, (uint64_t)moved + new_len)) {
+            lbox_plat_page_unmap(moved, new_len);
+            return -ENOMEM;
+        }
+        forget(mm, old_addr, old_end);
+        err = record(mm, (uint64_t)moved, (uint64_t)moved + new_len,
+                     copy.prot, copy.flags, copy.off, copy.name);
+        return err < 0 ? err : (long)moved;
+    }
+    return -ENOMEM;
+}
+
+int mm_advise(struct task *t, uint64_t addr, uint64_t len, int advice)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t end;
+
+    if (addr & (LBOX_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (check_range(mm, addr, len, &end) < 0)
+        return -EINVAL;
+    switch (advice) {
+    case 4: /* MADV_DONTNEED: private anonymous pages read back zero */
+        return lbox_plat_page_advise((void *)addr, end - addr,
+                                     LBOX_ADVICE_DONTNEED);
+    case 0: case 1: case 2: case 3: /* NORMAL RANDOM SEQUENTIAL WILLNEED */
+    case 8: case 9: case 10: case 11: case 12: case 13: case 14: case 15:
+    case 16: case 17: case 18: case 19: case 20: case 21: case 22:
+        return 0;   /* hints Linux may ignore too */
+    default:
+        return -EINVAL;
+    }
+}
+
+void mm_set_brk_base(struct mm *mm, uint64_t base)
+{
+    mm->brk_base = mm->brk_cur = ALIGN_UP(base, LBOX_PAGE_SIZE);
+}
+
+uint64_t mm_brk(struct task *t, uint64_t new_brk)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t old_top = ALIGN_UP(mm->brk_cur, LBOX_PAGE_SIZE);
+    uint64_t new_top = ALIGN_UP(new_brk, LBOX_PAGE_SIZE);
+
+    if (new_brk < mm->brk_base || new_brk > MM_USER_END)
+        return mm->brk_cur;
+    if (new_top > old_top) {
+        long r = mm_map(t, old_top, new_top - old_top,
+                        LBOX_PROT_READ | LBOX_PROT_WRITE, MM_NOREPLACE, NULL,
+                        0, "[heap]");
+        if (r < 0)
+            return mm->brk_cur;
+    } else if (new_top < old_top) {
+        if (mm_unmap(t, new_top, old_top - new_top) < 0)
+            return mm->brk_cur;
+    }
+    mm->brk_cur = new_brk;
+    return new_brk;
+}
+
+void mm_clear_guest(struct task *t)
+{
+    struct mm *mm = t->proc->mm;
+
+    for (unsigned i = 0; i < mm->n; i++) {
+        lbox_plat_page_unmap((void *)mm->v[i].start,
+                             mm->v[i].end - mm->v[i].start);
+        rt_heap_free(mm->heap, mm->v[i].name);
+    }
+    mm->n = 0;
+    mm->brk_base = mm->brk_cur = 0;
+}
+
+static size_t emit_line(char *buf, size_t size, size_t pos, uint64_t s,
+                        uint64_t e, const char *perm, uint64_t off,
+                        const char *name)
+{
+    char line[VFS_PATH_MAX + 100];
+    int n = rt_snprintf(line, sizeof(line), "%012lx-%012lx %s %08lx 00:00 0%s%s\n",
+                        (unsigned long)s, (unsigned long)e, perm,
+                        (unsigned long)off, name ? "                          " : "",
+                        name ? name : "");
+
+    if (n > 0 && pos < size)
+        memcpy(buf + pos, line, MIN((size_t)n, size - pos));
+    return pos + (size_t)(n > 0 ? n : 0);
+}
+
+size_t mm_format_maps(struct mm *mm, char *buf, size_t size)
+{
+    size_t pos = 0;
+    unsigned li = 0;
+
+    for (unsigned i = 0; i <= mm->n; i++) {
+        uint64_t next = i < mm->n ? mm->v[i].start : ~0ULL;
+
+        /* lbox's own ranges, in address order among the guest's. */
+        for (; li < mm->nlbox; li++) {
+            unsigned best = li;
+
+            for (unsigned j = li + 1; j < mm->nlbox; j++)
+                if (mm->lbox[j].start < mm->lbox[best].start)
+                    best = j;
+            if (mm->lbox[best].start > next)
+                break;
+            if (best != li) {
+                __typeof__(mm->lbox[0]) tmp = mm->lbox[li];
+
+                mm->lbox[li] = mm->lbox[best];
+                mm->lbox[best] = tmp;
+            }
+            pos = emit_line(buf, size, pos, mm->lbox[li].start,
+                            mm->lbox[li].end, "---p", 0, "[lbox]");
+        }
+        if (i < mm->n) {
+            const struct vma *a = &mm->v[i];
+            char perm[5] = {a->prot & LBOX_PROT_READ ? 'r' : '-',
+                            a->prot & LBOX_PROT_WRITE ? 'w' : '-',
+                            a->prot & LBOX_PROT_EXEC ? 'x' : '-', 'p', 0};
+
+            pos = emit_line(buf, size, pos, a->start, a->end, perm, a->off,
+                            (a->flags & MM_STACK) ? "[stack]" : a->name);
+        }
+    }
+    if (size)
+        buf[MIN(pos, size - 1)] = 0;
+    return pos;
+}
+
+uint64_t mm_total_size(struct mm *mm)
+{
+    uint64_t total = 0;
+
+    for (unsigned i = 0; i < mm->n; i++)
+        total += mm->v[i].end - mm->v[i].start;
+    return total;
+}

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * p9fs inodes (core, kernel image): mount, lookup, the name operations and
+ * attributes, each a 9P2000.L request on the inode's fid. Attributes are
+ * never cached beyond the file type: host files change under us.
+ */
+#include "core/p9/p9fs_internal.h"
+
+static const struct inode_ops p9fs_inode_ops;
+
+static bool is_ro(const struct inode *ino)
+{
+    return ino->sb->read_only;
+}
+
+/* Names come from the VFS already split; refuse anything a server could
+ * read as more than one component. */
+static bool name_ok(const char *name)
+{
+    size_t len = strnlen(name, VFS_NAME_MAX + 1);
+
+    if (len == 0 || len > VFS_NAME_MAX || strchr(name, '/'))
+        return false;
+    return !(name[0] == '.' &&
+             (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')));
+}
+
+/* Wrap walked (fid) into a new inode; on failure (fid) is clunked. */
+static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
+                          struct inode **out)
+{
+    struct p9fs_sb *ps = sb->priv;
+    struct p9fs_inode *pi;
+    struct p9_attr a;
+    struct inode *ino;
+    int ret;
+
+    ret = p9_getattr(ps->c, fid, P9_GETATTR_BASIC, &a);
+    if (ret < 0)
+        goto out_clunk;
+    ret = -ENOMEM;
+    pi = rt_heap_zalloc(sb->k->shared, sizeof(*pi));
+    if (!pi)
+        goto out_clunk;
+    pi->fid = fid;
+    pi->open_fid = P9_NOFID;
+    ino = vfs_inode_new(sb, &p9fs_inode_ops, a.mode, a.qid.path, pi);
+    if (!ino) {
+        rt_heap_free(sb->k->shared, pi);
+        goto out_clunk;
+    }
+    *out = ino;
+    return 0;
+out_clunk:
+    p9_clunk(ps->c, fid);
+    return ret;
+}
+
+static int p9fs_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    uint32_t fid;
+    int ret;
+
+    if (!name_ok(name))
+        return -ENOENT;
+    ret = p9_walk(p9fs_client(dir), p9fs_fid(dir), 1, &name, &fid, NULL);
+    if (ret < 0)
+        return ret;
+    return inode_from_fid(dir->sb, fid, out);
+}
+
+/*
+ * Tlcreate turns the fid it is given into the new open file: create on a
+ * clone of the directory's fid, walk a fresh fid for the inode, and keep the
+ * open one for the first open (see struct p9fs_inode).
+ */
+static int p9fs_create(struct inode *dir, const char *name, uint32_t mode,
+                       const struct cred *cr, struct inode **out)
+{
+    struct p9_client *c = p9fs_client(dir);
+    struct p9fs_inode *pi;
+    uint32_t ofid, iounit = 0;
+    int ret;
+
+    if (is_ro(dir))
+        return -EROFS;
+    if (!name_ok(name))
+        return -EINVAL;
+    ret = p9_walk(c, p9fs_fid(dir), 0, NULL, &ofid, NULL);
+    if (ret < 0)
+        return ret;
+    ret = p9_lcreate(c, ofid, name, O_RDWR | O_CREAT | O_EXCL, mode & 07777,
+                     cr->fsgid, NULL, &iounit);
+    if (ret == 0)
+        ret = p9fs_lookup(dir, name, out);
+    if (ret < 0) {
+        p9_clunk(c, ofid);
+        return ret;
+    }
+    pi = (*out)->priv;
+    pi->open_iounit = iounit;
+    __atomic_store_n(&pi->open_fid, ofid, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static int p9fs_mkdir(struct inode *dir, const char *name, uint32_t mode,
+                      const struct cred *cr)
+{
+    if (is_ro(dir))
+        return -EROFS;
+    if (!name_ok(name))
+        return -EINVAL;
+    return p9_mkdir(p9fs_client(dir), p9fs_fid(dir), name, mode & 07777,
+                    cr->fsgid, NULL);
+}
+
+static int p9fs_symlink(struct inode *dir, const char *name,
+                        const char *target, const struct cred *cr)
+{
+    if (is_ro(dir))
+        return -EROFS;
+    if (!name_ok(name))
+        return -EINVAL;
+    return p9_symlink(p9fs_client(dir), p9fs_fid(dir), name, target,
+                      cr->fsgid, NULL);
+}
+
+static int p9fs_link(struct inode *dir, const char *name, struct inode *target)
+{
+    if (is_ro(dir))
+        return -EROFS;
+    if (target->sb != dir->sb)
+        return -EXDEV;
+    if (!name_ok(name))
+        return -EINVAL;
+    return p9_link(p9fs_client(dir), p9fs_fid(dir), p9fs_fid(target), name);
+}
+
+static int p9fs_unlink(struct inode *dir, const char *name)
+{
+    if (is_ro(dir))
+        return -EROFS;
+    if (!name_ok(name))
+        return -EINVAL;
+    return p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name, 0);
+}
+
+static int p9fs_rmdir(struct inode *dir, const char *name)
+{
+    if (is_ro(dir))
+        return -EROFS;
+    if (!name_ok(name))
+        return -EINVAL;
+    return p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name,
+                       P9_AT_REMOVEDIR);
+}
+
+/* Trenameat has no flags: NOREPLACE and EXCHANGE cannot be done atomically,
+ * so they are refused the way Linux refuses them on such filesystems. */
+static int p9fs_rename(struct inode *odir, const char *oname,
+                       struct inode *ndir, const char *nname, unsigned flags)
+{
+    if (is_ro(odir) || is_ro(ndir))
+        return -EROFS;
+    if (odir->sb != ndir->sb)
+        return -EXDEV;
+    if (flags)
+        return -EINVAL;
+    if (!name_ok(oname) || !name_ok(nname))
+        return -EINVAL;
+    return p9_renameat(p9fs_client(odir), p9fs_fid(odir), oname,
+                       p9fs_fid(ndir), nname);
+}
+
+static long p9fs_readlink(struct inode *ino, char *buf, size_t size)
+{
+    if (!S_ISLNK(ino->mode))
+        return -EINVAL;
+    return p9_readlink(p9fs_client(ino), p9fs_fid(ino), buf, size);
+}
+
+static int64_t clamp_s64(uint64_t v)
+{
+    return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+static struct vfs_time mk_time(uint64_t sec, uint64_t nsec)
+{
+    struct vfs_time t = {clamp_s64(sec), nsec < 1000000000 ? (int64_t)nsec : 0};
+
+    return t;
+}
+
+static int p9fs_getattr(struct inode *ino, struct vfs_stat *st)
+{
+    struct p9_attr a;
+    int ret;
+
+    ret = p9_getattr(p9fs_client(ino), p9fs_fid(ino), P9_GETATTR_BASIC, &a);
+    if (ret < 0)
+        return ret;
+    /* The type of an object never changes; a server saying so is lying. */
+    if ((a.mode & S_IFMT) != (ino->mode & S_IFMT))
+        return -ESTALE;
+    __atomic_store_n(&ino->mode, a.mode, __ATOMIC_RELAXED);
+    memset(st, 0, sizeof(*st));
+    st->dev = ino->sb->dev;
+    st->ino = ino->ino;
+    st->mode = a.mode;
+    st->nlink = a.nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)a.nlink;
+    st->uid = a.uid;
+    st->gid = a.gid;
+    st->rdev = a.rdev;
+    st->size = clamp_s64(a.size);
+    st->blksize = a.blksize ? clamp_s64(a.blksize) : 4096;
+    st->blocks = clamp_s64(a.blocks);
+    st->atime = mk_time(a.atime_sec, a.atime_nsec);
+    st->mtime = mk_time(a.mtime_sec, a.mtime_nsec);
+    st->ctime = mk_time(a.ctime_sec, a.ctime_nsec);
+    st->btime = mk_time(a.btime_sec, a.btime_nsec);
+    return 0;
+}
+
+static int p9fs_setattr(struct inode *ino, const struct vfs_setattr *sa)
+{
+    struct p9_iattr ia = {0};
+
+    if (is_ro(ino))
+        return -EROFS;
+    if (sa->valid & VFS_ATTR_MODE) {
+        ia.valid |= P9_SETATTR_MODE;
+        ia.mode = sa->mode & 07777;
+    }
+    if (sa->valid & VFS_ATTR_UID) {
+        ia.valid |= P9_SETATTR_UID;
+        ia.uid = sa->uid;
+    }
+    if (sa->valid & VFS_ATTR_GID) {
+        ia.valid |= P9_SETATTR_GID;
+        ia.gid = sa->gid;
+    }
+    if (sa->valid & VFS_ATTR_SIZE) {
+        if (sa->size < 0)
+            return -EINVAL;
+        ia.valid |= P9_SETATTR_SIZE;
+        ia.size = (uint64_t)sa->size;
+    }
+    if (sa->valid & VFS_ATTR_ATIME) {
+        ia.valid |= P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET;
+        ia.atime_sec = (uint64_t)sa->atime.sec;
+        ia.atime_nsec = (uint64_t)sa->atime.nsec;
+    } else if (sa->valid & VFS_ATTR_ATIME_NOW) {
+        ia.valid |= P9_SETATTR_ATIME;
+    }
+    if (sa->valid & VFS_ATTR_MTIME) {
+        ia.valid |= P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET;
+        ia.mtime_sec = (uint64_t)sa->mtime.sec;
+        ia.mtime_nsec = (uint64_t)sa->mtime.nsec;
+    } else if (sa->valid & VFS_ATTR_MTIME_NOW) {
+        ia.valid |= P9_SETATTR_MTIME;
+    }
+    if (ia.valid == 0)
+        return 0;
+    if (ia.valid & ~(P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET |
+                     P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET))
+        ia.valid |= P9_SETATTR_CTIME;
+    return p9_setattr(p9fs_client(ino), p9fs_fid(ino), &ia);
+}
+
+static int p9fs_statfs(struct inode *ino, struct vfs_statfs *st)
+{
+    struct p9_statfs s;
+    int ret;
+
+    ret = p9_statfs(p9fs_client(ino), p9fs_fid(ino), &s);
+    if (ret < 0)
+        return ret;
+    memset(st, 0, sizeof(*st));
+    st->type = ino->sb->magic;
+    st->bsize = s.bsize;
+    st->frsize = s.bsize;
+    st->blocks = s.blocks;
+    st->bfree = s.bfree;
+    st->bavail = s.bavail;
+    st->files = s.files;
+    st->ffree = s.ffree;
+    st->namelen = s.namelen;
+    st->flags = is_ro(ino) ? ST_RDONLY : 0;
+    return 0;
+}
+
+static void p9fs_evict(struct inode *ino)
+{
+    struct p9fs_inode *pi = ino->priv;
+
+    if (!pi)
+        return;
+    if (pi->open_fid != P9_NOFID)
+        p9_clunk(p9fs_client(ino), pi->open_fid);
+    p9_clunk(p9fs_client(ino), pi->fid);
+    rt_heap_free(ino->sb->k->shared, pi);
+    ino->priv = NULL;
+}
+
+static const struct inode_ops p9fs_inode_ops = {
+    .lookup = p9fs_lookup,
+    .create = p9fs_create,
+    .mkdir = p9fs_mkdir,
+    .symlink = p9fs_symlink,
+    .link = p9fs_link,
+    .unlink = p9fs_unlink,
+    .rmdir = p9fs_rmdir,
+    .rename = p9fs_rename,
+    .readlink = p9fs_readlink,
+    .getattr = p9fs_getattr,
+    .setattr = p9fs_setattr,
+    .statfs = p9fs_statfs,
+    .open = p9fs_open,
+    .evict = p9fs_evict,
+};
+
+int p9fs_mount(struct kernel *k, struct p9_client *c, const char *aname,
+               const char *source, bool read_only, uint32_t uid,
+               struct inode **root)
+{
+    struct p9fs_sb *ps;
+    struct vfs_sb *sb;
+    uint32_t fid;
+    char *src;
+    int ret = -ENOMEM;
+
+    sb = rt_heap_zalloc(k->shared, sizeof(*sb));
+    ps = rt_heap_zalloc(k->shared, sizeof(*ps));
+    src = rt_heap_strdup(k->shared, source ? source : aname);
+    if (!sb || !ps || !src)
+        goto out_free;
+    ps->c = c;
+    ps->uid = uid;
+    sb->dev = vfs_alloc_dev();
+    sb->magic = V9FS_MAGIC;
+    sb->read_only = read_only;
+    sb->name = "9p";
+    sb->source = src;
+    sb->k = k;
+    sb->priv = ps;
+
+    ret = p9_attach(c, aname, uid, &fid, NULL);
+    if (ret < 0)
+        goto out_free;
+    ret = inode_from_fid(sb, fid, root);
+    if (ret < 0)
+        goto out_free;
+    if (!S_ISDIR((*root)->mode)) {
+        vfs_inode_put(*root); /* clunks the fid; nothing else uses sb */
+        *root = NULL;
+        ret = -ENOTDIR;
+        goto out_free;
+    }
+    return 0;
+out_free:
+    if (src)
+        rt_heap_free(k->shared, src);
+    if (ps)
+        rt_heap_free(k->shared, ps);
+    if (sb)
+        rt_heap_free(k->shared, sb);
+    return ret;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * p9fs open files (core, kernel image): open walks a clone of the inode's
+ * fid and Tlopens it; read, write, fsync and directory listing run on that
+ * opened fid, which release clunks.
+ */
+#include "core/p9/p9fs_internal.h"
+
+/* file.priv */
+struct p9fs_file {
+    uint32_t fid;        /* opened; P9_NOFID for O_PATH */
+    uint32_t iounit;
+    /* Directories: one Rreaddir's raw entries, consumed from dpos. */
+    uint8_t *dbuf;
+    uint32_t dsize, dlen, dpos;
+    uint64_t dnext;      /* the f->pos the entry at dpos continues from */
+};
+
+static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
+{
+    struct p9fs_file *pf = f->priv;
+    long n;
+
+    if (pf->fid == P9_NOFID)
+        return -EBADF;
+    if (S_ISDIR(f->inode->mode))
+        return -EISDIR;
+    n = p9_read(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
+    if (n > 0)
+        *pos += (uint64_t)n;
+    return n;
+}
+
+static long p9fs_write(struct file *f, const void *buf, size_t size,
+                       uint64_t *pos)
+{
+    struct p9fs_file *pf = f->priv;
+    long n;
+
+    if (f->inode->sb->read_only)
+        return -EROFS;
+    if (pf->fid == P9_NOFID || (f->flags & O_ACCMODE) == O_RDONLY)
+        return -EBADF;
+    if (size > (uint64_t)INT64_MAX || *pos > (uint64_t)INT64_MAX - size)
+        return -EFBIG;
+    n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
+    if (n > 0)
+        *pos += (uint64_t)n;
+    return n;
+}
+
+/*
+ * Entries go out as the server sends them ("." and ".." included), each
+ * with its 9P offset as the position to continue from. The buffer holds one
+ * Rreaddir; a seek elsewhere (f->pos changed) drops it.
+ */
+static int p9fs_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
+{
+    struct p9fs_file *pf = f->priv;
+    struct p9_client *c = p9fs_client(f->inode);
+    struct p9_dirent d;
+    size_t next;
+    long n;
+    int ret;
+
+    if (pf->fid == P9_NOFID)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    if (!pf->dbuf) {
+        pf->dsize = p9_client_msize(c) - P9_IOHDRSZ;
+        pf->dbuf = rt_heap_alloc(f->inode->sb->k->shared, pf->dsize);
+        if (!pf->dbuf)
+            return -ENOMEM;
+    }
+    for (;;) {
+        if (pf->dpos >= pf->dlen || pf->dnext != f->pos) {
+            pf->dlen = pf->dpos = 0;
+            n = p9_readdir(c, pf->fid, f->pos, pf->dbuf, pf->dsize);
+            if (n <= 0)
+                return (int)n;
+            pf->dlen = (uint32_t)n;
+            pf->dnext = f->pos;
+        }
+        next = pf->dpos;
+        ret = p9_dirent_next(pf->dbuf, pf->dlen, &next, &d);
+        if (ret <= 0) {
+            pf->dlen = pf->dpos = 0;
+            return ret < 0 ? -EIO : 0;
+        }
+        if (fill(ctx, d.name, d.name_len, d.qid.path, d.offset, d.type))
+            return 0;
+        pf->dpos = (uint32_t)next;
+        pf->dnext = d.offset;
+        f->pos = d.offset;
+    }
+}
+
+static int p9fs_fsync(struct file *f)
+{
+    struct p9fs_file *pf = f->priv;
+
+    if (pf->fid == P9_NOFID)
+        return -EBADF;
+    return p9_fsync(p9fs_client(f->inode), pf->fid, /*datasync=*/false);
+}
+
+static void p9fs_release(struct file *f)
+{
+    struct p9fs_file *pf = f->priv;
+    struct rt_heap *h = f->inode->sb->k->shared;
+
+    if (!pf)
+        return;
+    if (pf->fid != P9_NOFID)
+        p9_clunk(p9fs_client(f->inode), pf->fid);
+    if (pf->dbuf)
+        rt_heap_free(h, pf->dbuf);
+    rt_heap_free(h, pf);
+    f->priv = NULL;
+}
+
+static const struct file_ops p9fs_file_ops = {
+    .read = p9fs_read,
+    .write = p9fs_write,
+    .iterate = p9fs_iterate,
+    .fsync = p9fs_fsync,
+    .release = p9fs_release,
+};
+
+int p9fs_open(struct inode *ino, struct file *f, struct task *t)
+{
+    struct p9_client *c = p9fs_client(ino);
+    struct p9fs_inode *pi;
+    struct p9fs_file *pf;
+    uint32_t acc = f->flags & O_ACCMODE, lflags;
+    int ret;
+
+    (void)t;
+    if (!(f->flags & O_PATH)) {
+        if (ino->sb->read_only && (acc != O_RDONLY || (f->flags & O_TRUNC)))
+            return -EROFS;
+        if (S_ISLNK(ino->mode))
+            return -ELOOP;
+        if (acc == O_ACCMODE)
+            return -EINVAL;
+    }
+    pf = rt_heap_zalloc(ino->sb->k->shared, sizeof(*pf));
+    if (!pf)
+        return -ENOMEM;
+    pf->fid = P9_NOFID;
+    if (f->flags & O_PATH)
+        goto done;
+    pi = ino->priv;
+    pf->fid = __atomic_exchange_n(&pi->open_fid, P9_NOFID, __ATOMIC_ACQ_REL);
+    if (pf->fid != P9_NOFID) {
+        pf->iounit = pi->open_iounit; /* the create's O_RDWR fid */
+        goto done;
+    }
+    lflags = S_ISDIR(ino->mode) ? O_RDONLY : acc | (f->flags & O_TRUNC);
+    ret = p9_walk(c, p9fs_fid(ino), 0, NULL, &pf->fid, NULL);
+    if (ret < 0)
+        goto out_free;
+    ret = p9_lopen(c, pf->fid, lflags, NULL, &pf->iounit);
+    if (ret < 0) {
+        p9_clunk(c, pf->fid);
+        goto out_free;
+    }
+done:
+    f->priv = pf;
+    f->ops = &p9fs_file_ops;
+    return 0;
+out_free:
+    rt_heap_free(ino->sb->k->shared, pf);
+    return ret;
+}

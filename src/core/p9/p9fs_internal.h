@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * p9fs internals shared by p9fs.c (inodes) and p9fs_file.c (open files)
+ * (core, kernel image).
+ */
+#ifndef LBOX_CORE_P9FS_INTERNAL_H
+#define LBOX_CORE_P9FS_INTERNAL_H
+
+#include "core/fs/vfs_internal.h"
+#include "core/p9/p9_client.h"
+#include "core/p9/p9fs.h"
+
+/* vfs_sb.priv */
+struct p9fs_sb {
+    struct p9_client *c;
+    uint32_t uid;
+};
+
+/*
+ * inode.priv: the inode's own walked, never opened fid; and after create,
+ * the fid Tlcreate opened (O_RDWR), kept for the first open so that the
+ * creating open works even when the new mode denies the access (as on
+ * Linux). Taken with an atomic exchange; clunked at evict if unused.
+ */
+struct p9fs_inode {
+    uint32_t fid;
+    uint32_t open_fid;      /* P9_NOFID when none */
+    uint32_t open_iounit;
+};
+
+static inline struct p9_client *p9fs_client(const struct inode *ino)
+{
+    return ((struct p9fs_sb *)ino->sb->priv)->c;
+}
+
+static inline uint32_t p9fs_fid(const struct inode *ino)
+{
+    return ((struct p9fs_inode *)ino->priv)->fid;
+}
+
+/* The inode_ops.open hook (p9fs_file.c). */
+int p9fs_open(struct inode *ino, struct file *f, struct task *t);
+
+#endif /* LBOX_CORE_P9FS_INTERNAL_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a sandbox (monitor, host side, trusted): the launch path as a
+ * library call, so the CLI and a later OCI runtime front end drive the
+ * same code. The caller fills struct mon_launch_config; mon_launch runs
+ * the file server and the kernel image and returns the guest's status.
+ */
+#ifndef LBOX_MONITOR_LAUNCH_H
+#define LBOX_MONITOR_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "monitor/p9srv.h"
+
+#define MON_MAX_MOUNTS 32
+
+struct mon_launch_config {
+    char **argv;                /* guest program and arguments */
+    char **envp;                /* guest environment */
+    const char *cwd;            /* guest working directory */
+    struct mon_mount mounts[MON_MAX_MOUNTS];
+    size_t nmounts;
+    struct {
+        const char *path, *target;
+    } links[MON_MAX_MOUNTS];    /* symlinks in the guest root */
+    size_t nlinks;
+    bool trace, stats;
+    const char *kernel_path;    /* lbox-kernel; NULL: next to lbox */
+};
+
+/*
+ * Add the default file view: the host's system directories (/usr, /bin,
+ * /sbin, /lib*, /etc, /opt) read-only, symlinks where the host has them
+ * (merged /usr), and the host directory (cwd) read-only at the same path.
+ * Mounts already in (cfg) at the same guest path win. 0 or -errno.
+ */
+int mon_default_view(struct mon_launch_config *cfg, const char *cwd);
+
+/*
+ * Run the sandbox to completion. Returns the exit status a shell would
+ * report (0..255, 128+N for death by signal N), or -errno if it could not
+ * be started (with a message on stderr).
+ */
+int mon_launch(const struct mon_launch_config *cfg);
+
+#endif /* LBOX_MONITOR_LAUNCH_H */

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The lbox command line (monitor, host side): `lbox run` and friends.
+ * Parses options into a struct mon_launch_config and calls mon_launch();
+ * no launch logic lives here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "monitor/launch.h"
+#include "monitor/policy.h"
+
+extern char **environ;
+
+static const char g_usage[] =
+    "Usage: lbox COMMAND [OPTIONS]\n"
+    "\n"
+    "Run Linux programs in a sandbox whose interface to the host is a short,\n"
+    "written-down list of system calls.\n"
+    "\n"
+    "Commands:\n"
+    "  run [OPTIONS] -- PROGRAM [ARGS...]   run PROGRAM in a new sandbox\n"
+    "  policy dump                          print the host syscall allowlist\n"
+    "  help                                 show this text\n"
+    "\n"
+    "Run 'lbox run --help' for the options of run.\n";
+
+static const char g_run_usage[] =
+    "Usage: lbox run [OPTIONS] -- PROGRAM [ARGS...]\n"
+    "\n"
+    "Run PROGRAM (looked up on the guest's PATH like a shell would) in a new\n"
+    "sandbox. Standard streams and the exit status pass through; a guest\n"
+    "killed by signal N exits with 128+N.\n"
+    "\n"
+    "The guest sees the host's /usr, /bin, /sbin, /lib*, /etc, /opt and the\n"
+    "current directory read-only, under a private writable in-memory root:\n"
+    "nothing it writes reaches the host unless a -v mount says rw.\n"
+    "\n"
+    "Options:\n"
+    "  -v, --volume HOST:GUEST[:ro|rw]  mount host path HOST at GUEST\n"
+    "                                   (read-only unless :rw)\n"
+    "  -e, --env KEY=VALUE              set an environment variable\n"
+    "      --clear-env                  start from an empty environment\n"
+    "                                   (the host's is passed by default)\n"
+    "  -w, --cwd DIR                    guest working directory\n"
+    "                                   (default: the current directory)\n"
+    "      --trace                      print each guest syscall to stderr\n"
+    "      --stats                      print syscall counts at exit\n"
+    "  -h, --help                       show this text\n";
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "lbox: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'lbox run --help')\n");
+    return 2;
+}
+
+/* HOST:GUEST[:ro|rw] */
+static int parse_volume(struct mon_launch_config *cfg, const char *spec)
+{
+    char *s = strdup(spec), *guest, *mode, *host;
+    char real[PATH_MAX];
+    bool rw = false;
+
+    if (!s)
+        return -ENOMEM;
+    guest = strchr(s, ':');
+    if (!guest)
+        return -EINVAL;
+    *guest++ = 0;
+    mode = strchr(guest, ':');
+    if (mode) {
+        *mode++ = 0;
+        if (!strcmp(mode, "rw"))
+            rw = true;
+        else if (strcmp(mode, "ro"))
+            return -EINVAL;
+    }
+    if (!*s || guest[0] != '/' || cfg->nmounts >= MON_MAX_MOUNTS)
+        return -EINVAL;
+    if (!realpath(s, real))
+        return -errno;
+    host = strdup(real);
+    if (!host)
+        return -ENOMEM;
+    cfg->mounts[cfg->nmounts].host = host;
+    cfg->mounts[cfg->nmounts].guest = guest;
+    cfg->mounts[cfg->nmounts].rw = rw;
+    cfg->nmounts++;
+    return 0;
+}
+
+/* Set KEY=VALUE in (env), replacing KEY if present. */
+static int env_set(char ***env, size_t *n, const char *kv)
+{
+    size_t klen = strcspn(kv, "=");
+    char **e;
+
+    for (size_t i = 0; i < *n; i++) {
+        if (!strncmp((*env)[i], kv, klen) && (*env)[i][klen] == '=') {
+            (*env)[i] = (char *)kv;
+            return 0;
+        }
+    }
+    e = realloc(*env, (*n + 2) * sizeof(*e));
+    if (!e)
+        return -ENOMEM;
+    e[(*n)++] = (char *)kv;
+    e[*n] = NULL;
+    *env = e;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"volume", required_argument, NULL, 'v'},
+        {"env", required_argument, NULL, 'e'},
+        {"clear-env", no_argument, NULL, 'C'},
+        {"cwd", required_argument, NULL, 'w'},
+        {"trace", no_argument, NULL, 'T'},
+        {"stats", no_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct mon_launch_config cfg = {0};
+    const char *extra_env[256];
+    size_t nextra = 0, nenv = 0;
+    bool clear_env = false;
+    char host_cwd[PATH_MAX];
+    char **env = NULL;
+    int c, err;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+v:e:w:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v':
+            err = parse_volume(&cfg, optarg);
+            if (err < 0)
+                return bad_usage("bad volume '%s': want HOST:GUEST[:ro|rw] "
+                                 "with an existing HOST", optarg);
+            break;
+        case 'e':
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                return bad_usage("bad --env '%s': want KEY=VALUE", optarg);
+            if (nextra >= sizeof(extra_env) / sizeof(*extra_env))
+                return bad_usage("too many --env options%s", "");
+            extra_env[nextra++] = optarg;
+            break;
+        case 'C':
+            clear_env = true;
+            break;
+        case 'w':
+            if (optarg[0] != '/')
+                return bad_usage("--cwd '%s' must be an absolute path",
+                                 optarg);
+            cfg.cwd = optarg;
+            break;
+        case 'T':
+            cfg.trace = true;
+            break;
+        case 'S':
+            cfg.stats = true;
+            break;
+        case 'h':
+            fputs(g_run_usage, stdout);
+            return 0;
+        case ':':
+            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return bad_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return bad_usage("no PROGRAM given%s", "");
+    cfg.argv = argv + optind;
+    if (!getcwd(host_cwd, sizeof(host_cwd)))
+        strcpy(host_cwd, "/");
+    if (!cfg.cwd)
+        cfg.cwd = host_cwd;
+    if (!clear_env)
+        for (char **e = environ; *e; e++)
+            if (env_set(&env, &nenv, *e) < 0)
+                return 1;
+    for (size_t i = 0; i < nextra; i++)
+        if (env_set(&env, &nenv, extra_env[i]) < 0)
+            return 1;
+    if (!env) {
+        env = calloc(1, sizeof(*env));
+        if (!env)
+            return 1;
+    }
+    cfg.envp = env;
+    err = mon_default_view(&cfg, host_cwd);
+    if (err < 0) {
+        fprintf(stderr, "lbox: too many mounts\n");
+        return 2;
+    }
+    err = mon_launch(&cfg);
+    return err < 0 ? 125 : err;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(g_usage, stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        fputs(g_usage, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "policy")) {
+        if (argc == 3 && !strcmp(argv[2], "dump"))
+            return mon_policy_dump(stdout);
+        fprintf(stderr, "lbox: usage: lbox policy dump\n");
+        return 2;
+    }
+    fprintf(stderr, "lbox: unknown command '%s' (see 'lbox --help')\n",
+            argv[1]);
+    return 2;
+}

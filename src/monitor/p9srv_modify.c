@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/* Modifying requests of the monitor's 9P server (host side): Tsetattr,
+ * Tmkdir, Tsymlink, Tmknod, Tlink, Trename, Trenameat, Tunlinkat, Tremove;
+ * each refused with EROFS on a read-only mount. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "monitor/p9srv_int.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+enum {
+    P9_SETATTR_MODE = 0x1, P9_SETATTR_UID = 0x2, P9_SETATTR_GID = 0x4,
+    P9_SETATTR_SIZE = 0x8, P9_SETATTR_ATIME = 0x10, P9_SETATTR_MTIME = 0x20,
+    P9_SETATTR_ATIME_SET = 0x80, P9_SETATTR_MTIME_SET = 0x100,
+};
+
+/* A directory fid on a writable mount, for creating or removing in it. */
+static int dir_fid(struct mon_p9srv *srv, uint32_t num, struct p9_fid **out)
+{
+    struct p9_fid *fid = p9_fid_get(srv, num);
+
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (!S_ISDIR(fid->mode))
+        return -ENOTDIR;
+    if (!fid->mnt->rw)
+        return -EROFS;
+    *out = fid;
+    return 0;
+}
+
+/* Set-id bits are never set on non-directories: the host would honour
+ * them for whoever runs the file there. */
+static mode_t safe_mode(mode_t mode, bool is_dir)
+{
+    return mode & (is_dir ? 07777 : 01777);
+}
+
+static int put_child_qid(struct mon_p9srv *srv, int dfd, const char *name,
+                         struct p9_out *out)
+{
+    struct p9_qid qid;
+    struct stat st;
+
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return -errno;
+    p9_qid_from_stat(srv, &st, &qid);
+    p9_putqid(out, &qid);
+    return 0;
+}
+
+static int set_size(struct p9_fid *fid, uint64_t size)
+{
+    int fd, err = 0;
+
+    if (size > (uint64_t)INT64_MAX)
+        return -EINVAL;
+    if (S_ISDIR(fid->mode))
+        return -EISDIR;
+    if (fid->ofd >= 0 && (fid->oflags & O_ACCMODE) != O_RDONLY)
+        return ftruncate(fid->ofd, (off_t)size) < 0 ? -errno : 0;
+    fd = p9_fid_reopen(fid, O_WRONLY | O_NONBLOCK);
+    if (fd < 0)
+        return fd;
+    if (ftruncate(fd, (off_t)size) < 0)
+        err = -errno;
+    close(fd);
+    return err;
+}
+
+static void set_time(struct timespec *ts, uint32_t valid, uint32_t on,
+                     uint32_t set, uint64_t sec, uint64_t nsec)
+{
+    if (!(valid & on))
+        ts->tv_nsec = UTIME_OMIT;
+    else if (!(valid & set))
+        ts->tv_nsec = UTIME_NOW;
+    else {
+        ts->tv_sec = (time_t)sec;
+        /* Out of range values reach utimensat and give EINVAL there. */
+        ts->tv_nsec = nsec < 1000000000u ? (long)nsec : -2;
+    }
+}
+
+int p9_op_setattr(struct mon_p9srv *srv, struct p9_in *in,
+                  struct p9_out *out)
+{
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    uint32_t valid = p9_get32(in);
+    uint32_t mode = p9_get32(in);
+    uint32_t uid = p9_get32(in);
+    uint32_t gid = p9_get32(in);
+    uint64_t size = p9_get64(in);
+    uint64_t asec = p9_get64(in), ansec = p9_get64(in);
+    uint64_t msec = p9_get64(in), mnsec = p9_get64(in);
+    struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+    int err;
+
+    (void)out;
+    if (in->err)
+        return in->err;
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (!fid->mnt->rw)
+        return -EROFS;
+    if (valid & P9_SETATTR_MODE) {
+        if (syscall(SYS_fchmodat2, fid->fd, "",
+                    safe_mode(mode, S_ISDIR(fid->mode)), AT_EMPTY_PATH) < 0)
+            return -errno;
+    }
+    if (valid & (P9_SETATTR_UID | P9_SETATTR_GID)) {
+        uid_t u = valid & P9_SETATTR_UID ? (uid_t)uid : (uid_t)-1;
+        gid_t g = valid & P9_SETATTR_GID ? (gid_t)gid : (gid_t)-1;
+
+        if (fchownat(fid->fd, "", u, g, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+            return -errno;
+    }
+    if (valid & P9_SETATTR_SIZE) {
+        err = set_size(fid, size);
+        if (err)
+            return err;
+    }
+    if (valid & (P9_SETATTR_ATIME | P9_SETATTR_MTIME)) {
+        set_time(&ts[0], valid, P9_SETATTR_ATIME, P9_SETATTR_ATIME_SET, asec,
+                 ansec);
+        set_time(&ts[1], valid, P9_SETATTR_MTIME, P9_SETATTR_MTIME_SET, msec,
+                 mnsec);
+        if (utimensat(fid->fd, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+            return -errno;
+    }
+    return 0;
+}
+
+int p9_op_mkdir(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    char name[NAME_MAX + 2];
+    uint32_t num = p9_get32(in);
+    uint32_t mode;
+    struct p9_fid *dir;
+    int err;
+
+    p9_getstr(in, name, sizeof(name));
+    mode = p9_get32(in);
+    p9_get32(in);       /* gid */
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, num, &dir);
+    if (!err)
+        err = p9_check_name(name);
+    if (err)
+        return err;
+    if (mkdirat(dir->fd, name, safe_mode(mode, true)) < 0)
+        return -errno;
+    return put_child_qid(srv, dir->fd, name, out);
+}
+
+int p9_op_symlink(struct mon_p9srv *srv, struct p9_in *in,
+                  struct p9_out *out)
+{
+    char name[NAME_MAX + 2], target[PATH_MAX];
+    uint32_t num = p9_get32(in);
+    struct p9_fid *dir;
+    int err;
+
+    p9_getstr(in, name, sizeof(name));
+    p9_getstr(in, target, sizeof(target));
+    p9_get32(in);       /* gid */
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, num, &dir);
+    if (!err)
+        err = p9_check_name(name);
+    if (err)
+        return err;
+    if (!target[0])
+        return -ENOENT;
+    /* The target is stored as text; the server itself never follows it. */
+    if (symlinkat(target, dir->fd, name) < 0)
+        return -errno;
+    return put_child_qid(srv, dir->fd, name, out);
+}
+
+int p9_op_mknod(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    char name[NAME_MAX + 2];
+    uint32_t num = p9_get32(in);
+    uint32_t mode;
+    struct p9_fid *dir;
+    int err;
+
+    p9_getstr(in, name, sizeof(name));
+    mode = p9_get32(in);
+    p9_get32(in);       /* major */
+    p9_get32(in);       /* minor */
+    p9_get32(in);       /* gid */
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, num, &dir);
+    if (!err)
+        err = p9_check_name(name);
+    if (err)
+        return err;
+    if (!S_ISREG(mode) && !S_ISFIFO(mode))
+        return -EPERM;      /* no devices or sockets on the host */
+    if (mknodat(dir->fd, name, (mode & S_IFMT) | safe_mode(mode, false), 0))
+        return -errno;
+    return put_child_qid(srv, dir->fd, name, out);
+}
+
+int p9_op_link(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    char name[NAME_MAX + 2];
+    uint32_t dnum = p9_get32(in);
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    struct p9_fid *dir;
+    int err;
+
+    (void)out;
+    p9_getstr(in, name, sizeof(name));
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, dnum, &dir);
+    if (err)
+        return err;
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (!fid->mnt->rw)
+        return -EROFS;
+    if (S_ISDIR(fid->mode))
+        return -EPERM;
+    err = p9_check_name(name);
+    if (!err)
+        err = p9_fid_parent(fid);
+    if (err)
+        return err;
+    if (linkat(fid->pfd, fid->name, dir->fd, name, 0) < 0)
+        return -errno;
+    return 0;
+}
+
+/* Rename (oldname) in (odir) to (newname) in (ndir) and keep the fids
+ * that named the old entry pointing at the file. */
+static int do_rename(struct mon_p9srv *srv, struct p9_fid *odir,
+                     const char *oldname, struct p9_fid *ndir,
+                     const char *newname)
+{
+    struct stat ost;
+
+    if (fstat(odir->fd, &ost) < 0)
+        return -errno;
+    if (renameat(odir->fd, oldname, ndir->fd, newname) < 0)
+        return -errno;
+    p9_fids_renamed(srv, ost.st_dev, ost.st_ino, oldname, ndir->fd, newname);
+    return 0;
+}
+
+int p9_op_rename(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    char name[NAME_MAX + 2];
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    uint32_t dnum = p9_get32(in);
+    struct p9_fid *dir, parent;
+    char *oldname;
+    int err;
+
+    (void)out;
+    p9_getstr(in, name, sizeof(name));
+    if (in->err)
+        return in->err;
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (!fid->mnt->rw)
+        return -EROFS;
+    err = dir_fid(srv, dnum, &dir);
+    if (!err)
+        err = p9_check_name(name);
+    if (!err)
+        err = p9_fid_parent(fid);
+    if (err)
+        return err;
+    oldname = strdup(fid->name);
+    if (!oldname)
+        return -ENOMEM;
+    memset(&parent, 0, sizeof(parent));
+    parent.fd = fid->pfd;
+    err = do_rename(srv, &parent, oldname, dir, name);
+    free(oldname);
+    return err;
+}
+
+int p9_op_renameat(struct mon_p9srv *srv, struct p9_in *in,
+                   struct p9_out *out)
+{
+    char oldname[NAME_MAX + 2], newname[NAME_MAX + 2];
+    uint32_t onum, nnum;
+    struct p9_fid *odir, *ndir;
+    int err;
+
+    (void)out;
+    onum = p9_get32(in);
+    p9_getstr(in, oldname, sizeof(oldname));
+    nnum = p9_get32(in);
+    p9_getstr(in, newname, sizeof(newname));
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, onum, &odir);
+    if (!err)
+        err = dir_fid(srv, nnum, &ndir);
+    if (!err)
+        err = p9_check_name(oldname);
+    if (!err)
+        err = p9_check_name(newname);
+    if (err)
+        return err;
+    return do_rename(srv, odir, oldname, ndir, newname);
+}
+
+int p9_op_unlinkat(struct mon_p9srv *srv, struct p9_in *in,
+                   struct p9_out *out)
+{
+    char name[NAME_MAX + 2];
+    uint32_t num = p9_get32(in);
+    uint32_t flags;
+    struct p9_fid *dir;
+    int err;
+
+    (void)out;
+    p9_getstr(in, name, sizeof(name));
+    flags = p9_get32(in);
+    if (in->err)
+        return in->err;
+    err = dir_fid(srv, num, &dir);
+    if (!err)
+        err = p9_check_name(name);
+    if (err)
+        return err;
+    if (flags & ~(uint32_t)AT_REMOVEDIR)
+        return -EINVAL;
+    if (unlinkat(dir->fd, name, (int)flags) < 0)
+        return -errno;
+    return 0;
+}
+
+int p9_op_remove(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    int err;
+
+    (void)out;
+    if (in->err)
+        return in->err;
+    if (!fid)
+        return -EBADF;
+    /* Tremove clunks the fid whether or not the removal worked. */
+    if (fid->fd < 0)
+        err = -EBADF;
+    else if (!fid->mnt->rw)
+        err = -EROFS;
+    else
+        err = p9_fid_parent(fid);
+    if (!err && unlinkat(fid->pfd, fid->name,
+                         S_ISDIR(fid->mode) ? AT_REMOVEDIR : 0) < 0)
+        err = -errno;
+    p9_fid_del(srv, fid);
+    return err;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/* Confinement of the monitor's 9P server process (host side): opens the
+ * mount sources, drops to the served identity, sets no_new_privs and
+ * restricts itself with Landlock to exactly the mount sources. */
+#include <errno.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "monitor/p9srv_int.h"
+
+/* Landlock ABI, defined here because the host's linux-libc-dev may predate
+ * the ABI versions the running kernel offers. */
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+
+struct p9_ll_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;    /* ABI 4 */
+    uint64_t scoped;                /* ABI 6 */
+};
+
+struct p9_ll_path_beneath {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+#define P9_LL_CREATE_RULESET_VERSION (1u << 0)
+#define P9_LL_RULE_PATH_BENEATH 1
+
+#define LL_EXECUTE (1ull << 0)
+#define LL_WRITE_FILE (1ull << 1)
+#define LL_READ_FILE (1ull << 2)
+#define LL_READ_DIR (1ull << 3)
+#define LL_REMOVE_DIR (1ull << 4)
+#define LL_REMOVE_FILE (1ull << 5)
+#define LL_MAKE_CHAR (1ull << 6)
+#define LL_MAKE_DIR (1ull << 7)
+#define LL_MAKE_REG (1ull << 8)
+#define LL_MAKE_SOCK (1ull << 9)
+#define LL_MAKE_FIFO (1ull << 10)
+#define LL_MAKE_BLOCK (1ull << 11)
+#define LL_MAKE_SYM (1ull << 12)
+#define LL_REFER (1ull << 13)       /* ABI 2 */
+#define LL_TRUNCATE (1ull << 14)    /* ABI 3 */
+#define LL_IOCTL_DEV (1ull << 15)   /* ABI 5 */
+#define LL_NET_BIND_TCP (1ull << 0)
+#define LL_NET_CONNECT_TCP (1ull << 1)
+#define LL_SCOPE_ABSTRACT_UNIX (1ull << 0)
+#define LL_SCOPE_SIGNAL (1ull << 1)
+
+#define LL_MAX_ABI 7
+
+static uint64_t fs_handled(int abi)
+{
+    uint64_t all = (LL_MAKE_SYM << 1) - 1;  /* ABI 1: bits 0..12 */
+
+    if (abi >= 2)
+        all |= LL_REFER;
+    if (abi >= 3)
+        all |= LL_TRUNCATE;
+    if (abi >= 5)
+        all |= LL_IOCTL_DEV;
+    return all;
+}
+
+/* What the server may do beneath one mount source: read it, and on a
+ * writable one create, remove and rename regular files, directories,
+ * symlinks and FIFOs. Never execute, never make devices or sockets. */
+static uint64_t fs_allowed(const struct p9_mount *m, int abi)
+{
+    uint64_t file_rights = LL_READ_FILE;
+    uint64_t a;
+
+    if (m->rw)
+        file_rights |= LL_WRITE_FILE | LL_TRUNCATE;
+    if (!S_ISDIR(m->mode))
+        return file_rights & fs_handled(abi);
+    a = file_rights | LL_READ_DIR;
+    if (m->rw)
+        a |= LL_REMOVE_DIR | LL_REMOVE_FILE | LL_MAKE_DIR | LL_MAKE_REG |
+             LL_MAKE_FIFO | LL_MAKE_SYM | LL_REFER;
+    return a & fs_handled(abi);
+}
+
+static int landlock_restrict(struct mon_p9srv *srv)
+{
+    struct p9_ll_ruleset_attr attr = { 0 };
+    size_t attr_size = sizeof(attr.handled_access_fs);
+    long abi;
+    int rfd, err = 0;
+
+    abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+                  P9_LL_CREATE_RULESET_VERSION);
+    if (abi < 1) {
+        fprintf(stderr, "lbox: Landlock is unavailable (%s); the file "
+                "server runs without its second wall\n", strerror(errno));
+        return 0;
+    }
+    if (abi > LL_MAX_ABI)
+        abi = LL_MAX_ABI;
+    attr.handled_access_fs = fs_handled((int)abi);
+    if (abi >= 4) {
+        attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+        attr_size = offsetof(struct p9_ll_ruleset_attr, scoped);
+    }
+    if (abi >= 6) {
+        attr.scoped = LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL;
+        attr_size = sizeof(attr);
+    }
+    rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
+    if (rfd < 0)
+        return -errno;
+    for (size_t i = 0; i < srv->nmounts; i++) {
+        struct p9_ll_path_beneath rule = {
+            .allowed_access = fs_allowed(&srv->mounts[i], (int)abi),
+            .parent_fd = srv->mounts[i].root_fd,
+        };
+
+        if (syscall(SYS_landlock_add_rule, rfd, P9_LL_RULE_PATH_BENEATH,
+                    &rule, 0) < 0) {
+            err = -errno;
+            goto out;
+        }
+    }
+    if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0)
+        err = -errno;
+out:
+    close(rfd);
+    return err;
+}
+
+static int drop_identity(struct mon_p9srv *srv)
+{
+    if (geteuid() != 0)
+        return 0;
+    if (setgroups(0, NULL) < 0)
+        return -errno;
+    if (setresgid(srv->gid, srv->gid, srv->gid) < 0)
+        return -errno;
+    if (setresuid(srv->uid, srv->uid, srv->uid) < 0)
+        return -errno;
+    return 0;
+}
+
+int mon_p9srv_sandbox(struct mon_p9srv *srv)
+{
+    struct rlimit rl;
+    int err;
+
+    err = p9srv_open_mounts(srv);
+    if (err)
+        return err;
+    /* Each fid holds up to three fds: use what the hard limit allows. */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    err = drop_identity(srv);
+    if (err)
+        return err;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return -errno;
+    return landlock_restrict(srv);
+}

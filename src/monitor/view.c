@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The default file view of a sandbox (monitor, host side): which host
+ * directories the guest sees, read-only, when the user gave no -v for
+ * them.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "monitor/launch.h"
+
+static const char *const g_system_dirs[] = {
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc",
+    "/opt",
+};
+
+static bool guest_taken(const struct mon_launch_config *cfg, const char *g)
+{
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        if (!strcmp(cfg->mounts[i].guest, g))
+            return true;
+    for (size_t i = 0; i < cfg->nlinks; i++)
+        if (!strcmp(cfg->links[i].path, g))
+            return true;
+    return false;
+}
+
+/* Is (path) at or below (dir)? */
+static bool is_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    if (!strcmp(dir, "/"))
+        return true;
+    return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == 0);
+}
+
+static int add_mount(struct mon_launch_config *cfg, const char *host,
+                     const char *guest, bool rw)
+{
+    if (cfg->nmounts >= MON_MAX_MOUNTS)
+        return -E2BIG;
+    cfg->mounts[cfg->nmounts].host = host;
+    cfg->mounts[cfg->nmounts].guest = guest;
+    cfg->mounts[cfg->nmounts].rw = rw;
+    cfg->nmounts++;
+    return 0;
+}
+
+int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
+{
+    struct stat st;
+    bool cwd_covered = !cwd || !strcmp(cwd, "/");
+
+    for (size_t i = 0; i < sizeof(g_system_dirs) / sizeof(*g_system_dirs);
+         i++) {
+        const char *d = g_system_dirs[i];
+        char target[PATH_MAX];
+        ssize_t n;
+
+        if (guest_taken(cfg, d) || lstat(d, &st) < 0)
+            continue;
+        if (S_ISLNK(st.st_mode)) {
+            /* Merged /usr: keep the host's shape, e.g. /bin -> usr/bin. */
+            n = readlink(d, target, sizeof(target) - 1);
+            if (n <= 0 || cfg->nlinks >= MON_MAX_MOUNTS)
+                continue;
+            target[n] = 0;
+            cfg->links[cfg->nlinks].path = d;
+            cfg->links[cfg->nlinks].target = strdup(target);
+            if (!cfg->links[cfg->nlinks].target)
+                return -ENOMEM;
+            cfg->nlinks++;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (add_mount(cfg, d, d, false) < 0)
+                return -E2BIG;
+        }
+        if (cwd && is_under(cwd, d))
+            cwd_covered = true;
+    }
+    for (size_t i = 0; i < cfg->nmounts && !cwd_covered; i++)
+        if (is_under(cwd, cfg->mounts[i].guest))
+            cwd_covered = true;
+    if (!cwd_covered && !guest_taken(cfg, cwd))
+        return add_mount(cfg, cwd, cwd, false);
+    return 0;
+}

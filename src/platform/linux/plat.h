@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the linux platform shared by its files: the gate, the
+ * per-thread block lbox finds through GS, and start-up steps.
+ */
+#ifndef LBOX_PLATFORM_LINUX_PLAT_H
+#define LBOX_PLATFORM_LINUX_PLAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lbox/errno.h>
+#include <lbox/platform.h>
+
+long lbox_gate_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
+                       long a5);
+void lbox_gate_restorer(void);
+extern char lbox_gate_ret[];
+extern char lbox_copy_safe_begin[], lbox_copy_safe_end[], lbox_copy_fault[];
+
+#define hcall0(nr) lbox_gate_syscall(nr, 0, 0, 0, 0, 0, 0)
+#define hcall1(nr, a) lbox_gate_syscall(nr, (long)(a), 0, 0, 0, 0, 0)
+#define hcall2(nr, a, b) lbox_gate_syscall(nr, (long)(a), (long)(b), 0, 0, 0, 0)
+#define hcall3(nr, a, b, c) \
+    lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define hcall4(nr, a, b, c, d) \
+    lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define hcall6(nr, a, b, c, d, e, f) \
+    lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), \
+                      (long)(e), (long)(f))
+
+#define PLAT_ALTSTACK_SIZE (64 * 1024)
+
+/* What GS points at: one per host thread. */
+struct plat_thread {
+    struct plat_thread *self;  /* %gs:0 */
+    void *tls;                 /* %gs:8, lbox_plat_tls() */
+    uint64_t guest_fs;         /* the guest's thread pointer */
+    void *altstack;
+};
+
+/* Set by plat_start from AT_HWCAP2. */
+extern bool g_plat_fsgsbase;
+
+int plat_signals_init(struct plat_thread *pt);
+int plat_filter_install(void);
+int plat_landlock_restrict(void);
+void plat_set_gs(struct plat_thread *pt);
+
+
+#endif /* LBOX_PLATFORM_LINUX_PLAT_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Page management of platform.h on Linux: anonymous host mappings only. */
+#include "host_abi.h"
+#include "plat.h"
+
+static int host_prot(int prot)
+{
+    return prot & (H_PROT_READ | H_PROT_WRITE | H_PROT_EXEC);
+}
+
+int lbox_plat_page_map(void **addr, size_t size, int prot, unsigned flags)
+{
+    long hflags = H_MAP_ANONYMOUS;
+    long r;
+
+    hflags |= (flags & LBOX_MAP_SHARED) ? H_MAP_SHARED : H_MAP_PRIVATE;
+    if (flags & LBOX_MAP_FIXED)
+        hflags |= H_MAP_FIXED;
+    else if (flags & LBOX_MAP_NOREPLACE)
+        hflags |= H_MAP_FIXED_NOREPLACE;
+    if (flags & LBOX_MAP_NORESERVE)
+        hflags |= H_MAP_NORESERVE;
+    r = hcall6(HNR_mmap, *addr, size, host_prot(prot), hflags, -1, 0);
+    if (r < 0 && r > -4096)
+        return (int)r;
+    if ((flags & LBOX_MAP_NOREPLACE) && (void *)r != *addr) {
+        /* Pre-4.17 kernels treat the flag as a hint. */
+        hcall2(HNR_munmap, r, size);
+        return -EEXIST;
+    }
+    *addr = (void *)r;
+    return 0;
+}
+
+int lbox_plat_page_unmap(void *addr, size_t size)
+{
+    return (int)hcall2(HNR_munmap, addr, size);
+}
+
+int lbox_plat_page_protect(void *addr, size_t size, int prot)
+{
+    return (int)hcall3(HNR_mprotect, addr, size, host_prot(prot));
+}
+
+int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
+                         bool may_move, void **new_addr)
+{
+    long r = hcall4(HNR_mremap, old_addr, old_size, new_size,
+                    may_move ? H_MREMAP_MAYMOVE : 0);
+
+    if (r < 0 && r > -4096)
+        return (int)r;
+    *new_addr = (void *)r;
+    return 0;
+}
+
+int lbox_plat_page_advise(void *addr, size_t size, int advice)
+{
+    switch (advice) {
+    case LBOX_ADVICE_DONTNEED:
+        return (int)hcall3(HNR_madvise, addr, size, H_MADV_DONTNEED);
+    case LBOX_ADVICE_NORMAL:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time, randomness, futexes, the debug log, channels and exit from
+ * platform.h on Linux, each a thin pass-through to one allowed host call.
+ */
+#include "host_abi.h"
+#include "hostcalls.h"
+#include "plat.h"
+#include "rt/rt.h"
+
+static int host_clock(int clock)
+{
+    switch (clock) {
+    case LBOX_CLOCK_REALTIME:  return 0;
+    case LBOX_CLOCK_MONOTONIC: return 1;
+    case LBOX_CLOCK_PROCESS:   return 2;
+    case LBOX_CLOCK_THREAD:    return 3;
+    case LBOX_CLOCK_BOOTTIME:  return 7;
+    default:                   return -EINVAL;
+    }
+}
+
+int lbox_plat_clock_get(int clock, int64_t *ns)
+{
+    struct h_timespec ts;
+    int hc = host_clock(clock);
+    long err;
+
+    if (hc < 0)
+        return hc;
+    err = hcall2(HNR_clock_gettime, hc, &ts);
+    if (err < 0)
+        return (int)err;
+    *ns = ts.sec * 1000000000LL + ts.nsec;
+    return 0;
+}
+
+int lbox_plat_clock_res(int clock, int64_t *ns)
+{
+    struct h_timespec ts;
+    int hc = host_clock(clock);
+    long err;
+
+    if (hc < 0)
+        return hc;
+    err = hcall2(HNR_clock_getres, hc, &ts);
+    if (err < 0)
+        return (int)err;
+    *ns = ts.sec * 1000000000LL + ts.nsec;
+    return 0;
+}
+
+int lbox_plat_sleep(int clock, int64_t ns)
+{
+    struct h_timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
+    int hc = host_clock(clock);
+
+    if (hc < 0 || hc == 2 || hc == 3)
+        return -EINVAL;
+    if (ns <= 0)
+        return 0;
+    return (int)hcall4(HNR_clock_nanosleep, hc, 0, &ts, 0);
+}
+
+int lbox_plat_random(void *buf, size_t size)
+{
+    char *p = buf;
+
+    while (size) {
+        long n = hcall3(HNR_getrandom, p, size, 0);
+
+        if (n == -EINTR)
+            continue;
+        if (n < 0)
+            return (int)n;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
+                         int64_t timeout_ns, bool shared)
+{
+    struct h_timespec ts, *tp = NULL;
+    int op = H_FUTEX_WAIT | (shared ? 0 : H_FUTEX_PRIVATE);
+
+    if (timeout_ns >= 0) {
+        ts = (struct h_timespec){timeout_ns / 1000000000LL,
+                                 timeout_ns % 1000000000LL};
+        tp = &ts;
+    }
+    return (int)hcall4(HNR_futex, word, op, expected, tp);
+}
+
+int lbox_plat_futex_wake(uint32_t *word, int count, bool shared)
+{
+    int op = H_FUTEX_WAKE | (shared ? 0 : H_FUTEX_PRIVATE);
+
+    return (int)hcall3(HNR_futex, word, op, count);
+}
+
+void lbox_plat_log(const char *msg, size_t size)
+{
+    while (size) {
+        long n = hcall3(HNR_write, HC_FD_STDERR, msg, size);
+
+        if (n == -EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        msg += n;
+        size -= (size_t)n;
+    }
+}
+
+static int chan_fd(int chan)
+{
+    switch (chan) {
+    case LBOX_CHAN_STDIN:  return HC_FD_STDIN;
+    case LBOX_CHAN_STDOUT: return HC_FD_STDOUT;
+    case LBOX_CHAN_STDERR: return HC_FD_STDERR;
+    case LBOX_CHAN_FS:     return HC_FD_9P;
+    default:               return -ENODEV;
+    }
+}
+
+long lbox_plat_chan_read(int chan, void *buf, size_t size)
+{
+    int fd = chan_fd(chan);
+    long n;
+
+    if (fd < 0 || chan == LBOX_CHAN_STDOUT || chan == LBOX_CHAN_STDERR)
+        return fd < 0 ? fd : -EBADF;
+    do
+        n = hcall3(HNR_read, fd, buf, size);
+    while (n == -EINTR);
+    return n;
+}
+
+long lbox_plat_chan_write(int chan, const void *buf, size_t size)
+{
+    int fd = chan_fd(chan);
+    long n;
+
+    if (fd < 0 || chan == LBOX_CHAN_STDIN)
+        return fd < 0 ? fd : -EBADF;
+    do
+        n = hcall3(HNR_write, fd, buf, size);
+    while (n == -EINTR);
+    return n;
+}
+
+int lbox_plat_chan_tty(int chan, int op, void *arg)
+{
+    static const unsigned req[] = {
+        [LBOX_TTY_GETATTR] = 0x5401, [LBOX_TTY_SETATTR] = 0x5402,
+        [LBOX_TTY_GETWINSZ] = 0x5413, [LBOX_TTY_SETWINSZ] = 0x5414,
+        [LBOX_TTY_GETPGRP] = 0x540f,
+    };
+
+    if (chan < LBOX_CHAN_STDIN || chan > LBOX_CHAN_STDERR)
+        return -ENOTTY;
+    if (op < LBOX_TTY_GETATTR || op > LBOX_TTY_GETPGRP)
+        return -EINVAL;
+    return (int)hcall3(HNR_ioctl, chan, req[op], arg);
+}
+
+_Noreturn void lbox_plat_exit(int status)
+{
+    for (;;)
+        hcall1(HNR_exit_group, status & 0xff);
+}
+
+/*
+ * Dying of a signal needs a way to send one, and sending signals is not on
+ * the host allowlist (the sandbox may be a pid namespace's init, immune to
+ * its own signals anyway). Exit with 128 + sig instead: the monitor reports
+ * the same status a shell would. Faults are the exception: they re-fault
+ * with the default action (signal.c) and die of the real signal.
+ */
+_Noreturn void lbox_plat_exit_signal(int sig)
+{
+    lbox_plat_exit(128 + (sig & 0x7f));
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implements futex(2) for the Linux shim: waits and wakes on guest words
+ * through the platform's futex calls. Requeue is served as a wake of
+ * everyone (a spurious wakeup futex users must tolerate anyway), and
+ * bitsets are honoured only as "any bit" for the same reason.
+ */
+#include "core/mm.h"
+#include "shim/linux/syscalls.h"
+
+#define L_FUTEX_WAIT 0
+#define L_FUTEX_WAKE 1
+#define L_FUTEX_REQUEUE 3
+#define L_FUTEX_CMP_REQUEUE 4
+#define L_FUTEX_WAIT_BITSET 9
+#define L_FUTEX_WAKE_BITSET 10
+#define L_FUTEX_PRIVATE 128
+#define L_FUTEX_CLOCK_REALTIME 256
+#define NSEC 1000000000LL
+
+struct l_timespec {
+    int64_t sec, nsec;
+};
+
+static int futex_timeout(struct task *t, gaddr_t ts_addr, bool absolute,
+                         bool realtime, int64_t *out)
+{
+    struct l_timespec ts;
+    int64_t ns, now;
+
+    *out = -1;
+    if (!ts_addr)
+        return 0;
+    if (copy_from_guest(t, &ts, ts_addr, sizeof(ts)) < 0)
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC)
+        return -EINVAL;
+    ns = ts.sec > INT64_MAX / NSEC - 1 ? INT64_MAX : ts.sec * NSEC + ts.nsec;
+    if (absolute) {
+        if (lbox_plat_clock_get(realtime ? LBOX_CLOCK_REALTIME
+                                         : LBOX_CLOCK_MONOTONIC, &now) < 0)
+            return -EINVAL;
+        ns = ns > now ? ns - now : 0;
+    }
+    *out = ns;
+    return 0;
+}
+
+long sys_futex(struct task *t, const uint64_t a[6])
+{
+    gaddr_t uaddr = a[0];
+    int op = (int)a[1], cmd = op & ~(L_FUTEX_PRIVATE | L_FUTEX_CLOCK_REALTIME);
+    uint32_t val = (uint32_t)a[2], cur, val3 = (uint32_t)a[5];
+    bool shared = !(op & L_FUTEX_PRIVATE);
+    int64_t timeout;
+    int err;
+
+    if (uaddr & 3)
+        return -EINVAL;
+    if (!mm_guest_range_ok(t->proc->mm, uaddr, 4))
+        return -EFAULT;
+    if ((op & L_FUTEX_CLOCK_REALTIME) && cmd != L_FUTEX_WAIT_BITSET &&
+        cmd != L_FUTEX_WAIT)
+        return -ENOSYS;
+    switch (cmd) {
+    case L_FUTEX_WAIT:
+    case L_FUTEX_WAIT_BITSET:
+        if (cmd == L_FUTEX_WAIT_BITSET && val3 == 0)
+            return -EINVAL;
+        err = futex_timeout(t, a[3], cmd == L_FUTEX_WAIT_BITSET,
+                            op & L_FUTEX_CLOCK_REALTIME, &timeout);
+        if (err < 0)
+            return err;
+        if (copy_from_guest(t, &cur, uaddr, 4) < 0)
+            return -EFAULT;
+        if (cur != val)
+            return -EAGAIN;
+        return lbox_plat_futex_wait((uint32_t *)uaddr, val, timeout, shared);
+    case L_FUTEX_WAKE:
+    case L_FUTEX_WAKE_BITSET:
+        if (cmd == L_FUTEX_WAKE_BITSET && val3 == 0)
+            return -EINVAL;
+        return lbox_plat_futex_wake((uint32_t *)uaddr,
+                                    (int)MIN(val, 0x7fffffffu), shared);
+    case L_FUTEX_CMP_REQUEUE:
+        if (copy_from_guest(t, &cur, uaddr, 4) < 0)
+            return -EFAULT;
+        if (cur != val3)
+            return -EAGAIN;
+        /* fall through */
+    case L_FUTEX_REQUEUE:
+        if ((int)val < 0 || (int)a[3] < 0)
+            return -EINVAL;
+        return lbox_plat_futex_wake((uint32_t *)uaddr, 0x7fffffff, shared);
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implements mmap(2), munmap(2), mprotect(2), mremap(2), madvise(2) and
+ * brk(2) for the Linux shim: flag decoding here, semantics in core/mm.c.
+ */
+#include "core/fdtable.h"
+#include "core/mm.h"
+#include "shim/linux/syscalls.h"
+
+#define L_MAP_SHARED          0x01
+#define L_MAP_PRIVATE         0x02
+#define L_MAP_SHARED_VALIDATE 0x03
+#define L_MAP_TYPE            0x0f
+#define L_MAP_FIXED           0x10
+#define L_MAP_ANONYMOUS       0x20
+#define L_MAP_GROWSDOWN       0x100
+#define L_MAP_DENYWRITE       0x800
+#define L_MAP_EXECUTABLE      0x1000
+#define L_MAP_LOCKED          0x2000
+#define L_MAP_NORESERVE       0x4000
+#define L_MAP_POPULATE        0x8000
+#define L_MAP_NONBLOCK        0x10000
+#define L_MAP_STACK           0x20000
+#define L_MAP_HUGETLB         0x40000
+#define L_MAP_FIXED_NOREPLACE 0x100000
+#define L_MAP_KNOWN (L_MAP_TYPE | L_MAP_FIXED | L_MAP_ANONYMOUS | \
+    L_MAP_GROWSDOWN | L_MAP_DENYWRITE | L_MAP_EXECUTABLE | L_MAP_LOCKED | \
+    L_MAP_NORESERVE | L_MAP_POPULATE | L_MAP_NONBLOCK | L_MAP_STACK | \
+    L_MAP_FIXED_NOREPLACE)
+
+long sys_mmap(struct task *t, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = a[1], off = a[5];
+    int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
+    unsigned mflags = 0;
+    struct file *f = NULL;
+    long ret;
+
+    if (prot & ~(LBOX_PROT_READ | LBOX_PROT_WRITE | LBOX_PROT_EXEC))
+        return -EINVAL;
+    if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE &&
+        (flags & L_MAP_TYPE) != L_MAP_SHARED &&
+        (flags & L_MAP_TYPE) != L_MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (flags & L_MAP_HUGETLB)
+        return -EINVAL;
+    if ((flags & L_MAP_TYPE) == L_MAP_SHARED_VALIDATE && (flags & ~L_MAP_KNOWN))
+        return -EOPNOTSUPP;
+    if (off & (LBOX_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len == 0)
+        return -EINVAL;
+    if (flags & L_MAP_FIXED)
+        mflags |= MM_FIXED;
+    else if (flags & L_MAP_FIXED_NOREPLACE)
+        mflags |= MM_NOREPLACE;
+    if (flags & L_MAP_GROWSDOWN)
+        mflags |= MM_GROWSDOWN;
+    if (!(flags & L_MAP_ANONYMOUS)) {
+        f = fdt_get(t->proc->fdt, fd);
+        if (!f)
+            return -EBADF;
+        if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_WRONLY) {
+            ret = -EACCES;
+            goto out;
+        }
+        /*
+         * A shared writable file mapping would need the page cache to
+         * write back; until then refuse it rather than lose writes.
+         */
+        if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE &&
+            (prot & LBOX_PROT_WRITE)) {
+            ret = -ENODEV;
+            goto out;
+        }
+        if (!S_ISREG(f->inode->mode)) {
+            ret = -ENODEV;
+            goto out;
+        }
+    } else if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE) {
+        /* Shared anonymous memory is private to one process until fork
+         * exists, which is indistinguishable for a single process. */
+    }
+    ret = mm_map(t, addr, len, prot, mflags, f, off, NULL);
+out:
+    if (f)
+        vfs_file_put(f);
+    return ret;
+}
+
+long sys_munmap(struct task *t, const uint64_t a[6])
+{
+    return mm_unmap(t, a[0], a[1]);
+}
+
+long sys_mprotect(struct task *t, const uint64_t a[6])
+{
+    int prot = (int)a[2];
+
+    /* PROT_GROWSDOWN/GROWSUP (0x01000000/0x02000000) are accepted hints. */
+    prot &= ~0x03000000;
+    return mm_protect(t, a[0], a[1], prot);
+}
+
+long sys_mremap(struct task *t, const uint64_t a[6])
+{
+    return mm_remap(t, a[0], a[1], a[2], (unsigned)a[3], a[4]);
+}
+
+long sys_madvise(struct task *t, const uint64_t a[6])
+{
+    return mm_advise(t, a[0], a[1], (int)a[2]);
+}
+
+long sys_brk(struct task *t, const uint64_t a[6])
+{
+    return (long)mm_brk(t, a[0]);
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implements clock_gettime(2), clock_getres(2), gettimeofday(2), time(2),
+ * nanosleep(2) and clock_nanosleep(2) for the Linux shim, on the
+ * platform's clocks.
+ */
+#include "shim/linux/syscalls.h"
+
+struct l_timespec {
+    int64_t sec, nsec;
+};
+struct l_timeval {
+    int64_t sec, usec;
+};
+
+#define NSEC 1000000000LL
+#define L_TIMER_ABSTIME 1
+
+/* Linux clock ids to the platform's; -EINVAL for the rest (including the
+ * negative per-process CPU clock ids, not served yet). */
+static int plat_clock(uint64_t id)
+{
+    switch ((int)id) {
+    case 0: case 5: case 8: return LBOX_CLOCK_REALTIME;  /* +COARSE, ALARM */
+    case 1: case 4: case 6: return LBOX_CLOCK_MONOTONIC; /* +RAW, COARSE */
+    case 2:                 return LBOX_CLOCK_PROCESS;
+    case 3:                 return LBOX_CLOCK_THREAD;
+    case 7: case 9:         return LBOX_CLOCK_BOOTTIME;
+    default:                return -EINVAL;
+    }
+}
+
+static int put_ts(struct task *t, gaddr_t dst, int64_t ns)
+{
+    struct l_timespec ts = {ns / NSEC, ns % NSEC};
+
+    return copy_to_guest(t, dst, &ts, sizeof(ts));
+}
+
+static int get_ts(struct task *t, gaddr_t src, int64_t *ns)
+{
+    struct l_timespec ts;
+
+    if (copy_from_guest(t, &ts, src, sizeof(ts)) < 0)
+        return -EFAULT;
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC)
+        return -EINVAL;
+    if (ts.sec > INT64_MAX / NSEC - 1)
+        ts.sec = INT64_MAX / NSEC - 1;
+    *ns = ts.sec * NSEC + ts.nsec;
+    return 0;
+}
+
+long sys_clock_gettime(struct task *t, const uint64_t a[6])
+{
+    int clock = plat_clock(a[0]);
+    int64_t ns;
+    int err;
+
+    if (clock < 0)
+        return clock;
+    err = lbox_plat_clock_get(clock, &ns);
+    return err < 0 ? err : put_ts(t, a[1], ns);
+}
+
+long sys_clock_getres(struct task *t, const uint64_t a[6])
+{
+    int clock = plat_clock(a[0]);
+    int64_t ns;
+    int err;
+
+    if (clock < 0)
+        return clock;
+    if (!a[1])
+        return 0;
+    err = lbox_plat_clock_res(clock, &ns);
+    return err < 0 ? err : put_ts(t, a[1], ns);
+}
+
+long sys_gettimeofday(struct task *t, const uint64_t a[6])
+{
+    int64_t ns;
+    int err = lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &ns);
+
+    if (err < 0)
+        return err;
+    if (a[0]) {
+        struct l_timeval tv = {ns / NSEC, (ns % NSEC) / 1000};
+
+        if (copy_to_guest(t, a[0], &tv, sizeof(tv)) < 0)
+            return -EFAULT;
+    }
+    if (a[1]) {
+        int32_t tz[2] = {0, 0};     /* UTC, no DST: lbox keeps no zone */
+
+        if (copy_to_guest(t, a[1], tz, sizeof(tz)) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_time(struct task *t, const uint64_t a[6])
+{
+    int64_t ns, sec;
+    int err = lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &ns);
+
+    if (err < 0)
+        return err;
+    sec = ns / NSEC;
+    if (a[0] && copy_to_guest(t, a[0], &sec, sizeof(sec)) < 0)
+        return -EFAULT;
+    return sec;
+}
+
+static long sleep_rel(struct task *t, int clock, int64_t ns, gaddr_t rem)
+{
+    int err = lbox_plat_sleep(clock, ns);
+
+    if (err == -EINTR && rem)
+        put_ts(t, rem, 0);
+    return err;
+}
+
+long sys_nanosleep(struct task *t, const uint64_t a[6])
+{
+    int64_t ns;
+    int err = get_ts(t, a[0], &ns);
+
+    if (err < 0)
+        return err;
+    return sleep_rel(t, LBOX_CLOCK_MONOTONIC, ns, a[1]);
+}
+
+long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
+{
+    int clock = plat_clock(a[0]);
+    int flags = (int)a[1];
+    int64_t ns, now;
+    int err;
+
+    if (clock < 0 || clock == LBOX_CLOCK_THREAD)
+        return -EINVAL;
+    if (clock == LBOX_CLOCK_PROCESS)
+        return -EOPNOTSUPP;
+    err = get_ts(t, a[2], &ns);
+    if (err < 0)
+        return err;
+    if (flags & L_TIMER_ABSTIME) {
+        err = lbox_plat_clock_get(clock, &now);
+        if (err < 0)
+            return err;
+        return sleep_rel(t, clock, ns > now ? ns - now : 0, 0);
+    }
+    return sleep_rel(t, clock, ns, a[3]);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Linux syscall table (Linux shim, kernel image): one descriptor per
+ * number, generated from syscalls.def, and the handler prototypes.
+ */
+#ifndef LBOX_SHIM_LINUX_SYSCALLS_H
+#define LBOX_SHIM_LINUX_SYSCALLS_H
+
+#include "shim/linux/shim.h"
+
+#define SYSCALL_TABLE_SIZE 468
+
+enum sys_kind { SYS_NONE, SYS_SERVED, SYS_NOSYS, SYS_FIXED };
+
+struct syscall_desc {
+    const char *name;
+    sys_fn *fn;
+    const char *args;       /* --trace format, see syscalls.def */
+    uint8_t kind;
+    int16_t err;            /* SYS_FIXED: the errno returned */
+    const char *why;
+};
+
+extern const struct syscall_desc g_syscall_table[SYSCALL_TABLE_SIZE];
+
+#define SYS(nr, name, args) sys_fn sys_##name;
+#define NOSYS(nr, name)
+#define FIXED(nr, name, err, why)
+#include "shim/linux/syscalls.def"
+#undef SYS
+#undef NOSYS
+#undef FIXED
+
+/* Per-process shim state (process->north). */
+struct shim_proc {
+    bool trace;
+    bool stats;
+    uint64_t counts[SYSCALL_TABLE_SIZE];
+    uint64_t errors[SYSCALL_TABLE_SIZE];
+    uint64_t unknown;       /* numbers outside the table */
+    uint8_t warned[SYSCALL_TABLE_SIZE];
+};
+
+static inline struct shim_proc *shim_proc(struct task *t)
+{
+    return t->proc->north;
+}
+
+/* --trace: one line per call, strace-like. */
+void trace_syscall(struct task *t, long nr, const uint64_t a[6], long ret);
+/* --stats: the table printed at exit. */
+void stats_print(struct task *t);
+/* The errno name for -ret ("ENOENT"), or NULL. */
+const char *errno_name(long err);
+
+#endif /* LBOX_SHIM_LINUX_SYSCALLS_H */
