@@ -78,6 +78,7 @@ long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max);
  */
 struct lbox_range {
     uint64_t start, end;
+    const char *name;       /* label for /proc/self/maps */
 };
 int lbox_plat_self_ranges(struct lbox_range *out, int max);
 

@@ -25,7 +25,7 @@ struct mm {
     struct rt_heap *heap;
     struct vma *v;
     unsigned n, cap;
-    struct { uint64_t start, end; } lbox[MM_MAX_LBOX];
+    struct { uint64_t start, end; const char *name; } lbox[MM_MAX_LBOX];
     unsigned nlbox;
     uint64_t brk_base, brk_cur;
 };
@@ -41,12 +41,14 @@ int mm_new(struct process *p, struct mm **out)
     return 0;
 }
 
-int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end)
+int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end,
+                    const char *name)
 {
     if (mm->nlbox >= MM_MAX_LBOX)
         return -ENOMEM;
     mm->lbox[mm->nlbox].start = ALIGN_DOWN(start, LBOX_PAGE_SIZE);
     mm->lbox[mm->nlbox].end = ALIGN_UP(end, LBOX_PAGE_SIZE);
+    mm->lbox[mm->nlbox].name = name;    /* static string */
     mm->nlbox++;
     return 0;
 }
@@ -472,7 +474,7 @@ size_t mm_format_maps(struct mm *mm, char *buf, size_t size)
                 mm->lbox[best] = tmp;
             }
             pos = emit_line(buf, size, pos, mm->lbox[li].start,
-                            mm->lbox[li].end, "---p", 0, "[lbox]");
+                            mm->lbox[li].end, "---p", 0, mm->lbox[li].name);
         }
         if (i < mm->n) {
             const struct vma *a = &mm->v[i];

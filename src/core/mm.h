@@ -32,7 +32,8 @@ int mm_new(struct process *p, struct mm **out);
  * Record a range lbox itself owns (kernel image, shared region, lbox
  * stacks and heaps): guest mappings may never overlap it.
  */
-int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end);
+int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end,
+                    const char *name);
 
 /*
  * Map (len) bytes of guest memory with (prot) (LBOX_PROT_*). Without

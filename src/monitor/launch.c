@@ -39,9 +39,9 @@ static int find_kernel(const struct mon_launch_config *cfg, char *out,
     if (n > 0) {
         self[n] = 0;
         slash = strrchr(self, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(out, size, "%s/lbox-kernel", self);
+        if (slash && (size_t)(slash - self) + sizeof("/lbox-kernel") <= size) {
+            memcpy(out, self, (size_t)(slash - self));
+            strcpy(out + (slash - self), "/lbox-kernel");
             if (access(out, X_OK) == 0)
                 return 0;
         }

@@ -15,6 +15,8 @@
 
 #define MON_MAX_MOUNTS 32
 
+/* Mount and link strings are heap-allocated and owned by the config:
+ * mon_launch_config_release() frees them. argv and envp are the caller's. */
 struct mon_launch_config {
     char **argv;                /* guest program and arguments */
     char **envp;                /* guest environment */
@@ -36,6 +38,13 @@ struct mon_launch_config {
  * Mounts already in (cfg) at the same guest path win. 0 or -errno.
  */
 int mon_default_view(struct mon_launch_config *cfg, const char *cwd);
+
+/* Add a mount (copies the strings). 0, -E2BIG or -ENOMEM. */
+int mon_add_mount(struct mon_launch_config *cfg, const char *host,
+                  const char *guest, bool rw);
+
+/* Free the mount and link strings the config owns. */
+void mon_launch_config_release(struct mon_launch_config *cfg);
 
 /*
  * Run the sandbox to completion. Returns the exit status a shell would

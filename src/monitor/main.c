@@ -65,15 +65,16 @@ static int bad_usage(const char *fmt, const char *arg)
 /* HOST:GUEST[:ro|rw] */
 static int parse_volume(struct mon_launch_config *cfg, const char *spec)
 {
-    char *s = strdup(spec), *guest, *mode, *host;
+    char *s = strdup(spec), *guest, *mode;
     char real[PATH_MAX];
     bool rw = false;
+    int err = -EINVAL;
 
     if (!s)
         return -ENOMEM;
     guest = strchr(s, ':');
     if (!guest)
-        return -EINVAL;
+        goto out;
     *guest++ = 0;
     mode = strchr(guest, ':');
     if (mode) {
@@ -81,20 +82,18 @@ static int parse_volume(struct mon_launch_config *cfg, const char *spec)
         if (!strcmp(mode, "rw"))
             rw = true;
         else if (strcmp(mode, "ro"))
-            return -EINVAL;
+            goto out;
     }
-    if (!*s || guest[0] != '/' || cfg->nmounts >= MON_MAX_MOUNTS)
-        return -EINVAL;
-    if (!realpath(s, real))
-        return -errno;
-    host = strdup(real);
-    if (!host)
-        return -ENOMEM;
-    cfg->mounts[cfg->nmounts].host = host;
-    cfg->mounts[cfg->nmounts].guest = guest;
-    cfg->mounts[cfg->nmounts].rw = rw;
-    cfg->nmounts++;
-    return 0;
+    if (!*s || guest[0] != '/')
+        goto out;
+    if (!realpath(s, real)) {
+        err = -errno;
+        goto out;
+    }
+    err = mon_add_mount(cfg, real, guest, rw);
+out:
+    free(s);
+    return err;
 }
 
 /* Set KEY=VALUE in (env), replacing KEY if present. */
@@ -136,32 +135,39 @@ static int cmd_run(int argc, char **argv)
     bool clear_env = false;
     char host_cwd[PATH_MAX];
     char **env = NULL;
-    int c, err;
+    int c, err, ret = 1;
 
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+v:e:w:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:v:e:w:h", opts, NULL)) != -1) {
         switch (c) {
         case 'v':
-            err = parse_volume(&cfg, optarg);
-            if (err < 0)
-                return bad_usage("bad volume '%s': want HOST:GUEST[:ro|rw] "
-                                 "with an existing HOST", optarg);
+            if (parse_volume(&cfg, optarg) < 0) {
+                ret = bad_usage("bad volume '%s': want HOST:GUEST[:ro|rw] "
+                                "with an existing HOST", optarg);
+                goto out;
+            }
             break;
         case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return bad_usage("bad --env '%s': want KEY=VALUE", optarg);
-            if (nextra >= sizeof(extra_env) / sizeof(*extra_env))
-                return bad_usage("too many --env options%s", "");
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                ret = bad_usage("bad --env '%s': want KEY=VALUE", optarg);
+                goto out;
+            }
+            if (nextra >= sizeof(extra_env) / sizeof(*extra_env)) {
+                ret = bad_usage("too many --env options%s", "");
+                goto out;
+            }
             extra_env[nextra++] = optarg;
             break;
         case 'C':
             clear_env = true;
             break;
         case 'w':
-            if (optarg[0] != '/')
-                return bad_usage("--cwd '%s' must be an absolute path",
-                                 optarg);
+            if (optarg[0] != '/') {
+                ret = bad_usage("--cwd '%s' must be an absolute path",
+                                optarg);
+                goto out;
+            }
             cfg.cwd = optarg;
             break;
         case 'T':
@@ -172,15 +178,20 @@ static int cmd_run(int argc, char **argv)
             break;
         case 'h':
             fputs(g_run_usage, stdout);
-            return 0;
+            ret = 0;
+            goto out;
         case ':':
-            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+            ret = bad_usage("option '%s' needs a value", argv[optind - 1]);
+            goto out;
         default:
-            return bad_usage("unknown option '%s'", argv[optind - 1]);
+            ret = bad_usage("unknown option '%s'", argv[optind - 1]);
+            goto out;
         }
     }
-    if (optind >= argc)
-        return bad_usage("no PROGRAM given%s", "");
+    if (optind >= argc) {
+        ret = bad_usage("no PROGRAM given%s", "");
+        goto out;
+    }
     cfg.argv = argv + optind;
     if (!getcwd(host_cwd, sizeof(host_cwd)))
         strcpy(host_cwd, "/");
@@ -189,23 +200,29 @@ static int cmd_run(int argc, char **argv)
     if (!clear_env)
         for (char **e = environ; *e; e++)
             if (env_set(&env, &nenv, *e) < 0)
-                return 1;
+                goto out;
     for (size_t i = 0; i < nextra; i++)
         if (env_set(&env, &nenv, extra_env[i]) < 0)
-            return 1;
+            goto out;
     if (!env) {
         env = calloc(1, sizeof(*env));
         if (!env)
-            return 1;
+            goto out;
     }
     cfg.envp = env;
     err = mon_default_view(&cfg, host_cwd);
     if (err < 0) {
-        fprintf(stderr, "lbox: too many mounts\n");
-        return 2;
+        fprintf(stderr, "lbox: cannot set up the file view: %s\n",
+                strerror(-err));
+        ret = 2;
+        goto out;
     }
     err = mon_launch(&cfg);
-    return err < 0 ? 125 : err;
+    ret = err < 0 ? 125 : err;
+out:
+    mon_launch_config_release(&cfg);
+    free(env);
+    return ret;
 }
 
 int main(int argc, char **argv)

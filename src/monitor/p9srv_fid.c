@@ -276,7 +276,7 @@ int p9_fid_copy(struct p9_fid *dst, const struct p9_fid *src)
  * another export) must not become a way out. */
 static int parent_beneath(struct p9_mount *mnt, int fd)
 {
-    struct stat st, prev;
+    struct stat st, prev = {0};
     int p, cur, up, err;
 
     p = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);

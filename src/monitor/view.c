@@ -39,16 +39,36 @@ static bool is_under(const char *path, const char *dir)
     return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == 0);
 }
 
-static int add_mount(struct mon_launch_config *cfg, const char *host,
-                     const char *guest, bool rw)
+int mon_add_mount(struct mon_launch_config *cfg, const char *host,
+                  const char *guest, bool rw)
 {
+    struct mon_mount *m = &cfg->mounts[cfg->nmounts];
+
     if (cfg->nmounts >= MON_MAX_MOUNTS)
         return -E2BIG;
-    cfg->mounts[cfg->nmounts].host = host;
-    cfg->mounts[cfg->nmounts].guest = guest;
-    cfg->mounts[cfg->nmounts].rw = rw;
+    m->host = strdup(host);
+    m->guest = strdup(guest);
+    m->rw = rw;
+    if (!m->host || !m->guest) {
+        free((char *)m->host);
+        free((char *)m->guest);
+        return -ENOMEM;
+    }
     cfg->nmounts++;
     return 0;
+}
+
+void mon_launch_config_release(struct mon_launch_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nmounts; i++) {
+        free((char *)cfg->mounts[i].host);
+        free((char *)cfg->mounts[i].guest);
+    }
+    for (size_t i = 0; i < cfg->nlinks; i++) {
+        free((char *)cfg->links[i].path);
+        free((char *)cfg->links[i].target);
+    }
+    cfg->nmounts = cfg->nlinks = 0;
 }
 
 int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
@@ -70,13 +90,17 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
             if (n <= 0 || cfg->nlinks >= MON_MAX_MOUNTS)
                 continue;
             target[n] = 0;
-            cfg->links[cfg->nlinks].path = d;
+            cfg->links[cfg->nlinks].path = strdup(d);
             cfg->links[cfg->nlinks].target = strdup(target);
-            if (!cfg->links[cfg->nlinks].target)
+            if (!cfg->links[cfg->nlinks].path ||
+                !cfg->links[cfg->nlinks].target) {
+                free((char *)cfg->links[cfg->nlinks].path);
+                free((char *)cfg->links[cfg->nlinks].target);
                 return -ENOMEM;
+            }
             cfg->nlinks++;
         } else if (S_ISDIR(st.st_mode)) {
-            if (add_mount(cfg, d, d, false) < 0)
+            if (mon_add_mount(cfg, d, d, false) < 0)
                 return -E2BIG;
         }
         if (cwd && is_under(cwd, d))
@@ -86,6 +110,6 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
         if (is_under(cwd, cfg->mounts[i].guest))
             cwd_covered = true;
     if (!cwd_covered && !guest_taken(cfg, cwd))
-        return add_mount(cfg, cwd, cwd, false);
+        return mon_add_mount(cfg, cwd, cwd, false);
     return 0;
 }

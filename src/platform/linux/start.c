@@ -122,12 +122,12 @@ int lbox_plat_self_ranges(struct lbox_range *out, int max)
 {
     extern char __executable_start[], _end[];
     struct lbox_range r[3] = {
-        {(uint64_t)__executable_start, (uint64_t)_end},
+        {(uint64_t)__executable_start, (uint64_t)_end, "[lbox-kernel]"},
         {(uint64_t)g_boot_thread.altstack,
-         (uint64_t)g_boot_thread.altstack + PLAT_ALTSTACK_SIZE},
+         (uint64_t)g_boot_thread.altstack + PLAT_ALTSTACK_SIZE, "[lbox]"},
         /* The host's initial stack, where lbox_main runs: the rlimit
          * lets it grow to 8 MiB; keep a margin. */
-        {g_stack_top - PLAT_BOOT_STACK_SPAN, g_stack_top},
+        {g_stack_top - PLAT_BOOT_STACK_SPAN, g_stack_top, "[lbox]"},
     };
     int n = (int)ARRAY_SIZE(r);
 

@@ -36,7 +36,8 @@ static int map_heap(struct mm *mm, size_t size, bool shared,
     if (!*out)
         return -ENOMEM;
     if (mm)
-        return mm_reserve_lbox(mm, (uint64_t)base, (uint64_t)base + size);
+        return mm_reserve_lbox(mm, (uint64_t)base, (uint64_t)base + size,
+                               "[lbox]");
     return 0;
 }
 
@@ -85,7 +86,7 @@ static int new_process(struct kernel *k, struct rt_heap *heap,
         return err;
     n = lbox_plat_self_ranges(r, (int)ARRAY_SIZE(r));
     for (int i = 0; i < n && i < (int)ARRAY_SIZE(r); i++) {
-        err = mm_reserve_lbox(p->mm, r[i].start, r[i].end);
+        err = mm_reserve_lbox(p->mm, r[i].start, r[i].end, r[i].name);
         if (err < 0)
             return err;
     }
@@ -235,9 +236,9 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
         return err;
     /* The heaps are lbox's: keep guest mappings out of them. */
     mm_reserve_lbox(t->proc->mm, (uint64_t)shared,
-                    (uint64_t)shared + BOOT_SHARED_SIZE);
+                    (uint64_t)shared + BOOT_SHARED_SIZE, "[lbox]");
     mm_reserve_lbox(t->proc->mm, (uint64_t)heap,
-                    (uint64_t)heap + BOOT_HEAP_SIZE);
+                    (uint64_t)heap + BOOT_HEAP_SIZE, "[lbox]");
     lbox_plat_set_tls(t);
     err = mount_tree(t, cfg);
     if (err < 0) {

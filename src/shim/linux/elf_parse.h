@@ -36,7 +36,7 @@ struct elf_info {
     const char *error;      /* OUT on failure: short static reason */
     uint64_t need;          /* OUT on -EAGAIN: prefix bytes to supply */
     bool is_dyn;            /* ET_DYN (needs a load bias) */
-    bool has_entry;         /* false only for ET_DYN with e_entry 0 */
+    bool has_entry;         /* false: ET_DYN, e_entry 0 outside any PF_X */
     bool exec_stack;        /* PT_GNU_STACK asks for PF_X (recorded only) */
     bool has_tls;           /* PT_TLS present */
     uint64_t entry;         /* e_entry */

@@ -8,17 +8,18 @@ need_lbox
 
 lbox_run run --trace -- /bin/true
 [ "$RC" -eq 0 ] || fail "--trace /bin/true exited $RC"
-grep -Eq '^exit_group\(' <<<"$ERR" || fail "--trace: no line starting with 'exit_group('"
-grep -Eq '^(openat|mmap|read|newfstatat|brk|arch_prctl)\(.*\) += ' <<<"$ERR" ||
+# Lines may carry a prefix (pid, time): match names at a word start.
+grep -Eq '(^|[^a-z_])exit_group\(' <<<"$ERR" || fail "--trace: no 'exit_group(' line"
+grep -Eq '(^|[^a-z_])(openat|mmap|read|newfstatat|brk|arch_prctl)\(.*\) *= ' <<<"$ERR" ||
     fail "--trace: no 'name(args) = result' line"
 n=$(grep -c '= ' <<<"$ERR")
 [ "$n" -ge 5 ] || fail "--trace: only $n result lines for dynamic /bin/true"
-grep -Eq '= -1? ?-?E[A-Z]+|= -[0-9]+ E[A-Z]+|ENOENT' <<<"$ERR" ||
-    echo "note: no decoded errno seen in the trace (ld.so usually gets ENOENT)"
+grep -q 'ENOENT' <<<"$ERR" ||
+    echo "note: no ENOENT in the trace (ld.so usually gets one)"
 
 lbox_run run --trace -- /bin/busybox echo traced
 [ "$OUT" = traced ] || fail "--trace changed stdout: '$OUT'"
-grep -Eq '^write\(1, .*= 7' <<<"$ERR" || fail "--trace: no 'write(1, ...) = 7' line"
+grep -Eq '(^|[^a-z_])write\(1, .*= 7' <<<"$ERR" || fail "--trace: no 'write(1, ...) = 7' line"
 
 lbox_run run --trace -- /bin/busybox sh -c 'exit 3'
 [ "$RC" -eq 3 ] || fail "--trace changed the exit status: $RC"

@@ -247,7 +247,12 @@ static void test_dup_fcntl(void)
     CHECK_EQ(SYS(fcntl, 32, F_GETFD), FD_CLOEXEC);
     CHECK_EQ(SYS(fcntl, fd, F_DUPFD, 1024), -EINVAL);
     CHECK_EQ(SYS(fcntl, fd, F_DUPFD, (uint64_t)-1), -EINVAL);
-    CHECK_EQ(SYS(fcntl, fd, F_GETPIPE_SZ), -EINVAL);
+    CHECK_EQ(SYS(fcntl, fd, F_GETPIPE_SZ), -EBADF); /* not a pipe */
+    CHECK_EQ(SYS(fcntl, fd, F_GETOWN), 0);
+    CHECK_EQ(SYS(fcntl, fd, F_SETOWN, 0), 0);
+    CHECK_EQ(SYS(fcntl, fd, F_SETOWN, 5), -EINVAL);
+    CHECK_EQ(SYS(fcntl, fd, F_OFD_GETLK, 0), -EINVAL);
+    CHECK_EQ(SYS(fcntl, fd, 12345), -EINVAL);
     CHECK_EQ(SYS(fcntl, 99, F_GETFD), -EBADF);
 
     struct linux_flock fl = { F_WRLCK, SEEK_SET, 0, 0, 10, 0, 0 };

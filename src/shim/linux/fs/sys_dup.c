@@ -198,8 +198,23 @@ long sys_fcntl(struct task *t, const uint64_t a[6])
     case F_SETLKW:
         ret = posix_lock(t, f, cmd, arg);
         break;
+    case F_GETOWN:
+    case F_GETSIG:
+        ret = 0; /* nobody was ever set: F_SETOWN/F_SETSIG refuse */
+        break;
+    case F_SETOWN:
+    case F_SETSIG:
+        /* Clearing is fine; SIGIO delivery is not implemented. */
+        ret = arg == 0 ? 0 : -EINVAL;
+        break;
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        /* Linux: EBADF on anything but a pipe. Pipe sizes are not
+         * exposed by the VFS yet. */
+        ret = S_ISFIFO(f->inode->mode) ? -EINVAL : -EBADF;
+        break;
     default:
-        /* F_OFD_*, owners, signals, leases, notify, pipe sizes, seals. */
+        /* F_OFD_*, leases, notify, seals, unknown commands. */
         ret = -EINVAL;
         break;
     }
