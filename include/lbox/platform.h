@@ -50,9 +50,15 @@ int lbox_plat_page_map(void **addr, size_t size, int prot, unsigned flags);
 int lbox_plat_page_unmap(void *addr, size_t size);
 int lbox_plat_page_protect(void *addr, size_t size, int prot);
 
-/* Grow or shrink a mapping; may move it when (may_move). (new_addr) OUT. */
+/*
+ * Grow, shrink or move a mapping. (flags): LBOX_REMAP_MAYMOVE lets it
+ * move; LBOX_REMAP_FIXED (with MAYMOVE) moves it to *(new_addr), replacing
+ * what is there. (new_addr) IN for FIXED, OUT always.
+ */
+#define LBOX_REMAP_MAYMOVE 0x1
+#define LBOX_REMAP_FIXED   0x2
 int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
-                         bool may_move, void **new_addr);
+                         unsigned flags, void **new_addr);
 
 #define LBOX_ADVICE_DONTNEED 1  /* drop contents: private pages read back zero */
 #define LBOX_ADVICE_NORMAL   2  /* hints the host may ignore */
@@ -157,6 +163,21 @@ void lbox_plat_log(const char *msg, size_t size);
 /* Read or write up to (size) bytes; blocks. Returns the count, 0 at end. */
 long lbox_plat_chan_read(int chan, void *buf, size_t size);
 long lbox_plat_chan_write(int chan, const void *buf, size_t size);
+
+/*
+ * Wait until one of (n) channels is ready or (timeout_ns) passes (< 0: no
+ * limit, 0: just look). IN: chan, events; OUT: revents. Event bits are
+ * poll(2)'s: 0x1 readable, 0x4 writable, 0x8 error, 0x10 hang-up. Returns
+ * how many are ready, 0 on timeout, or -EINTR.
+ */
+struct lbox_chan_poll {
+    int chan;
+    short events;
+    short revents;
+};
+#define LBOX_CHAN_POLL_MAX 8
+int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
+                        int64_t timeout_ns);
 
 /*
  * Terminal control on a standard stream. (op) is one of LBOX_TTY_*; (arg)

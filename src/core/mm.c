@@ -322,28 +322,58 @@ static struct vma *find(struct mm *mm, uint64_t addr)
     return NULL;
 }
 
+/* Move the record of [old, old_end) to [to, to + len) after the host did. */
+static int rerecord(struct mm *mm, const struct vma *a, uint64_t old,
+                    uint64_t old_end, uint64_t to, uint64_t len)
+{
+    char *name = a->name ? rt_heap_strdup(mm->heap, a->name) : NULL;
+    struct vma copy = *a;
+    int err;
+
+    forget(mm, old, old_end);
+    forget(mm, to, to + len);
+    err = record(mm, to, to + len, copy.prot, copy.flags,
+                 copy.off + (old - copy.start), name);
+    rt_heap_free(mm->heap, name);
+    return err;
+}
+
 long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,
               uint64_t new_len, unsigned flags, uint64_t new_addr)
 {
     struct mm *mm = t->proc->mm;
-    struct vma *a, copy;
     uint64_t old_end, new_end;
-    void *moved;
+    unsigned pflags = 0;
+    struct vma *a;
+    void *to;
     int err;
 
     if (flags & ~3u || ((flags & 2) && !(flags & 1)))
         return -EINVAL;
-    if (flags & 2)
-        return -EINVAL;     /* MREMAP_FIXED: not yet; see docs/linux-compat.md */
-    err = check_range(mm, old_addr, old_len ? old_len : 1, &old_end);
-    if (err < 0 || new_len == 0 || new_len > MM_USER_END)
+    if (new_len == 0 || new_len > MM_USER_END || old_len == 0)
         return -EINVAL;
-    (void)new_addr;
+    err = check_range(mm, old_addr, old_len, &old_end);
+    if (err < 0)
+        return err;
     new_len = ALIGN_UP(new_len, LBOX_PAGE_SIZE);
     a = find(mm, old_addr);
     if (!a || a->end < old_end)
         return -EFAULT;
-    copy = *a;
+    if (flags & 2) {            /* MREMAP_FIXED */
+        err = check_range(mm, new_addr, new_len, &new_end);
+        if (err < 0)
+            return err;
+        if (new_addr < old_end && old_addr < new_end)
+            return -EINVAL;
+        to = (void *)new_addr;
+        err = lbox_plat_page_remap((void *)old_addr, old_end - old_addr,
+                                   new_len, LBOX_REMAP_MAYMOVE |
+                                   LBOX_REMAP_FIXED, &to);
+        if (err < 0)
+            return err;
+        err = rerecord(mm, a, old_addr, old_end, new_addr, new_len);
+        return err < 0 ? err : (long)new_addr;
+    }
     if (new_len <= old_end - old_addr) {
         new_end = old_addr + new_len;
         if (new_end < old_end) {
@@ -353,22 +383,22 @@ long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,
         }
         return (long)old_addr;
     }
-    if (is_free(mm, old_end, old_addr + new_len) ||
-        (flags & 1)) {
-        err = lbox_plat_page_remap((void *)old_addr, old_end - old_addr,
-                                   new_len, flags & 1, &moved);
-        if (err < 0)
-            return err == -ENOMEM ? -ENOMEM : err;
-        if (overlaps_lbox(mm, (uint64_t)moved, (uint64_t)moved + new_len)) {
-            lbox_plat_page_unmap(moved, new_len);
+    if (!is_free(mm, old_end, old_addr + new_len)) {
+        if (!(flags & 1))
             return -ENOMEM;
-        }
-        forget(mm, old_addr, old_end);
-        err = record(mm, (uint64_t)moved, (uint64_t)moved + new_len,
-                     copy.prot, copy.flags, copy.off, copy.name);
-        return err < 0 ? err : (long)moved;
+        pflags = LBOX_REMAP_MAYMOVE;
     }
-    return -ENOMEM;
+    err = lbox_plat_page_remap((void *)old_addr, old_end - old_addr, new_len,
+                               pflags, &to);
+    if (err < 0)
+        return err;
+    if (overlaps_lbox(mm, (uint64_t)to, (uint64_t)to + new_len)) {
+        lbox_plat_page_unmap(to, new_len);  /* never hand lbox's out */
+        forget(mm, old_addr, old_end);
+        return -ENOMEM;
+    }
+    err = rerecord(mm, a, old_addr, old_end, (uint64_t)to, new_len);
+    return err < 0 ? err : (long)to;
 }
 
 int mm_advise(struct task *t, uint64_t addr, uint64_t len, int advice)

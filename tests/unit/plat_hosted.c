@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -107,9 +108,12 @@ int lbox_plat_page_protect(void *addr, size_t size, int prot)
 }
 
 int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
-                         bool may_move, void **new_addr)
+                         unsigned flags, void **new_addr)
 {
-    void *p = mremap(old_addr, old_size, new_size, may_move ? MREMAP_MAYMOVE : 0);
+    int hf = ((flags & LBOX_REMAP_MAYMOVE) ? MREMAP_MAYMOVE : 0) |
+             ((flags & LBOX_REMAP_FIXED) ? MREMAP_FIXED : 0);
+    void *p = mremap(old_addr, old_size, new_size, hf,
+                     (flags & LBOX_REMAP_FIXED) ? *new_addr : NULL);
 
     if (p == MAP_FAILED)
         return neg_errno();
@@ -533,4 +537,32 @@ _Noreturn void lbox_plat_enter_guest(const struct lbox_regs *regs)
     fprintf(stderr, "plat_hosted: lbox_plat_enter_guest is not supported "
                     "in unit tests\n");
     _exit(127);
+}
+
+int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
+                        int64_t timeout_ns)
+{
+    struct pollfd fds[LBOX_CHAN_POLL_MAX];
+    struct timespec ts, *tp = NULL;
+    int r;
+
+    if (n > LBOX_CHAN_POLL_MAX)
+        return -EINVAL;
+    for (unsigned i = 0; i < n; i++) {
+        int fd = p[i].chan >= 0 && p[i].chan < LBOX_CHAN_COUNT
+                 ? g_chan_fd[p[i].chan] : -1;
+
+        fds[i] = (struct pollfd){fd, p[i].events, 0};
+    }
+    if (timeout_ns >= 0) {
+        ts.tv_sec = timeout_ns / 1000000000LL;
+        ts.tv_nsec = timeout_ns % 1000000000LL;
+        tp = &ts;
+    }
+    r = ppoll(fds, n, tp, NULL);
+    if (r < 0)
+        return neg_errno();
+    for (unsigned i = 0; i < n; i++)
+        p[i].revents = fds[i].revents;
+    return r;
 }

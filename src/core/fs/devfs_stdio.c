@@ -103,6 +103,25 @@ static long stdio_ioctl(struct file *f, unsigned cmd, void *arg)
     }
 }
 
+static unsigned stdio_poll(struct file *f, unsigned events)
+{
+    struct stdio_node *n = f->priv;
+    struct lbox_chan_poll p = {.chan = n->chan, .events = (short)events};
+
+    if (n->tty && (events & (VFS_POLLIN | VFS_POLLRDNORM)))
+        p.chan = LBOX_CHAN_STDIN;
+    if (lbox_plat_chan_poll(&p, 1, 0) < 0)
+        return VFS_POLLERR;
+    return (unsigned)(uint16_t)p.revents;
+}
+
+static int stdio_wait_chan(struct file *f)
+{
+    struct stdio_node *n = f->priv;
+
+    return n->chan;
+}
+
 static void stdio_release(struct file *f)
 {
     struct stdio_node *n = f->priv;
@@ -117,6 +136,8 @@ static const struct file_ops stdio_fops = {
     .llseek = stdio_llseek,
     .ioctl = stdio_ioctl,
     .release = stdio_release,
+    .poll = stdio_poll,
+    .wait_chan = stdio_wait_chan,
 };
 
 /* /dev/tty: the terminal on stdin, or -ENXIO without one. */

@@ -134,6 +134,14 @@ struct file_ops {
     long (*ioctl)(struct file *f, unsigned cmd, void *arg);
     int (*fsync)(struct file *f);
     void (*release)(struct file *f);
+    /*
+     * Optional: which of (events) (VFS_POLL*) hold now, without blocking.
+     * NULL means always ready for reading and writing (regular files).
+     */
+    unsigned (*poll)(struct file *f, unsigned events);
+    /* Optional: the platform channel a wait for this file sleeps on
+     * (LBOX_CHAN_*), or -1 when nothing outside lbox can make it ready. */
+    int (*wait_chan)(struct file *f);
 };
 
 struct inode {

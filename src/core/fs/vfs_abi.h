@@ -96,6 +96,18 @@
 #define V9FS_MAGIC      0x01021997
 #define DEVFS_MAGIC     0x01021994 /* devtmpfs reports tmpfs's */
 
+/* poll(2) event bits. */
+#define VFS_POLLIN     0x001
+#define VFS_POLLPRI    0x002
+#define VFS_POLLOUT    0x004
+#define VFS_POLLERR    0x008
+#define VFS_POLLHUP    0x010
+#define VFS_POLLNVAL   0x020
+#define VFS_POLLRDNORM 0x040
+#define VFS_POLLRDBAND 0x080
+#define VFS_POLLWRNORM 0x100
+#define VFS_POLLWRBAND 0x200
+
 #define ST_RDONLY 1
 #define ST_NOSUID 2
 

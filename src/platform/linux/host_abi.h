@@ -19,6 +19,7 @@
 #define HNR_rt_sigreturn    15
 #define HNR_ioctl           16
 #define HNR_mremap          25
+#define HNR_ppoll           271
 #define HNR_madvise         28
 #define HNR_exit            60
 #define HNR_sigaltstack     131
@@ -44,6 +45,7 @@
 #define H_MAP_NORESERVE 0x4000
 #define H_MAP_FIXED_NOREPLACE 0x100000
 #define H_MREMAP_MAYMOVE 1
+#define H_MREMAP_FIXED 2
 #define H_MADV_NORMAL   0
 #define H_MADV_DONTNEED 4
 

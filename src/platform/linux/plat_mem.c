@@ -43,10 +43,19 @@ int lbox_plat_page_protect(void *addr, size_t size, int prot)
 }
 
 int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
-                         bool may_move, void **new_addr)
+                         unsigned flags, void **new_addr)
 {
-    long r = hcall4(HNR_mremap, old_addr, old_size, new_size,
-                    may_move ? H_MREMAP_MAYMOVE : 0);
+    long hflags = 0, r;
+
+    if (flags & ~(LBOX_REMAP_MAYMOVE | LBOX_REMAP_FIXED))
+        return -EINVAL;
+    if (flags & LBOX_REMAP_MAYMOVE)
+        hflags |= H_MREMAP_MAYMOVE;
+    if (flags & LBOX_REMAP_FIXED)
+        hflags |= H_MREMAP_FIXED;
+    r = lbox_gate_syscall(HNR_mremap, (long)old_addr, (long)old_size,
+                          (long)new_size, hflags,
+                          (flags & LBOX_REMAP_FIXED) ? (long)*new_addr : 0, 0);
 
     if (r < 0 && r > -4096)
         return (int)r;

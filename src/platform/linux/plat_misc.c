@@ -151,6 +151,36 @@ long lbox_plat_chan_write(int chan, const void *buf, size_t size)
     return n;
 }
 
+int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
+                        int64_t timeout_ns)
+{
+    struct {
+        int fd;
+        short events, revents;
+    } fds[LBOX_CHAN_POLL_MAX];
+    struct h_timespec ts, *tp = NULL;
+    long r;
+
+    if (n > LBOX_CHAN_POLL_MAX)
+        return -EINVAL;
+    for (unsigned i = 0; i < n; i++) {
+        fds[i].fd = chan_fd(p[i].chan);
+        fds[i].events = p[i].events;
+        fds[i].revents = 0;
+    }
+    if (timeout_ns >= 0) {
+        ts = (struct h_timespec){timeout_ns / 1000000000LL,
+                                 timeout_ns % 1000000000LL};
+        tp = &ts;
+    }
+    r = hcall4(HNR_ppoll, fds, n, tp, 0);
+    if (r < 0)
+        return (int)r;
+    for (unsigned i = 0; i < n; i++)
+        p[i].revents = fds[i].revents;
+    return (int)r;
+}
+
 int lbox_plat_chan_tty(int chan, int op, void *arg)
 {
     static const unsigned req[] = {

@@ -51,7 +51,7 @@ static void test_pages(void)
     CHECK(lbox_plat_page_unmap(p + 3 * PAGE, PAGE) == 0);
     c = p + 3 * PAGE;
     CHECK(lbox_plat_page_map(&c, PAGE, RW, LBOX_MAP_NOREPLACE) == 0 && c == p + 3 * PAGE);
-    CHECK(lbox_plat_page_remap(p, 4 * PAGE, 64 * PAGE, true, &c) == 0);
+    CHECK(lbox_plat_page_remap(p, 4 * PAGE, 64 * PAGE, LBOX_REMAP_MAYMOVE, &c) == 0);
     p = c;
     CHECK(p[63 * PAGE] == 0 && p[2 * PAGE] == 0x11);
     CHECK(lbox_plat_page_protect(p, PAGE, LBOX_PROT_READ) == 0);

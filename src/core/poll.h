@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Waiting for readiness of open files (core, kernel image): the engine
+ * behind poll, ppoll, select and pselect6.
+ */
+#ifndef LBOX_CORE_POLL_H
+#define LBOX_CORE_POLL_H
+
+#include "core/fs/vfs.h"
+
+struct poll_entry {
+    struct file *file;  /* NULL: a bad descriptor (POLLNVAL) */
+    unsigned events;    /* IN, VFS_POLL* */
+    unsigned revents;   /* OUT */
+};
+
+/*
+ * Fill every entry's revents; if none is ready, wait up to (timeout_ns)
+ * (< 0: no limit) for one to become ready. Returns how many entries have
+ * revents, 0 on timeout, or -EINTR.
+ */
+int poll_files(struct task *t, struct poll_entry *e, unsigned n,
+               int64_t timeout_ns);
+
+#endif /* LBOX_CORE_POLL_H */
