@@ -193,11 +193,12 @@ static int64_t uptime_ns(struct kernel *k)
     return now > k->boot_ns ? now - k->boot_ns : 0;
 }
 
-/* Figures are lbox's own: a fixed total, minus the shared heap and the
- * guest mappings in use. */
+/* Figures are lbox's own: the total the monitor gave (or a fixed one),
+ * minus the shared heap and the guest mappings in use. */
 static void gen_meminfo(struct kernel *k, struct process *p, struct sbuf *b)
 {
-    uint64_t total = PROCFS_MEM_TOTAL_KB, used, freek;
+    uint64_t total = k->mem_total ? k->mem_total / 1024 : PROCFS_MEM_TOTAL_KB;
+    uint64_t used, freek;
 
     used = rt_heap_used(k->shared) / 1024;
     if (p && p->mm)
@@ -431,7 +432,9 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
         break;
     }
     case G_CMDLINE:
-        if (p == s->proc && s->cmdline)
+        if (p->cmdline)
+            sbuf_put(b, p->cmdline, p->cmdline_size);
+        else if (p == s->proc && s->cmdline)
             sbuf_put(b, s->cmdline, s->cmdline_size);
         break;
     case G_COMM:
