@@ -71,10 +71,17 @@ void mon_launch_config_release(struct mon_launch_config *cfg)
     cfg->nmounts = cfg->nlinks = 0;
 }
 
+/* The sandbox's own directories: a cwd mount never hides them. */
+static bool is_sandbox_dir(const char *path)
+{
+    return !strcmp(path, "/") || !strcmp(path, "/tmp") ||
+           !strcmp(path, "/dev") || !strcmp(path, "/proc");
+}
+
 int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
 {
     struct stat st;
-    bool cwd_covered = !cwd || !strcmp(cwd, "/");
+    bool cwd_covered = !cwd || is_sandbox_dir(cwd);
 
     for (size_t i = 0; i < sizeof(g_system_dirs) / sizeof(*g_system_dirs);
          i++) {

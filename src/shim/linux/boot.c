@@ -210,6 +210,7 @@ static int open_stdio(struct task *t)
 
 int boot_kernel(const struct boot_config *cfg, struct task **out)
 {
+    struct cred guest_cred;
     struct rt_heap *shared, *heap;
     struct kernel *k;
     struct task *t;
@@ -240,7 +241,11 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
     mm_reserve_lbox(t->proc->mm, (uint64_t)heap,
                     (uint64_t)heap + BOOT_HEAP_SIZE, "[lbox]");
     lbox_plat_set_tls(t);
+    /* The tree is lbox's: build it as root, then become the guest. */
+    guest_cred = t->proc->cred;
+    t->proc->cred = (struct cred){0};
     err = mount_tree(t, cfg);
+    t->proc->cred = guest_cred;
     if (err < 0) {
         rt_log("lbox-kernel: cannot build the file tree (%d)\n", err);
         return err;

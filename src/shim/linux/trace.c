@@ -159,9 +159,8 @@ void trace_syscall(struct task *t, long nr, const uint64_t a[6], long ret)
     if (nr == 60 || nr == 231)
         put(&o, ") = ?\n");
     else if (ret < 0 && ret > -4096)
-        put(&o, ") = -1 %s (%s)\n", errno_name(-ret) ? errno_name(-ret) : "?",
-            d && d->kind == SYS_NOSYS ? "not implemented in lbox"
-                                      : "lbox");
+        put(&o, ") = -1 %s%s\n", errno_name(-ret) ? errno_name(-ret) : "?",
+            d && d->kind == SYS_NOSYS ? " (not implemented in lbox)" : "");
     else if (args[0] == 'x' && (nr == 9 || nr == 12 || nr == 25))
         put(&o, ") = %#lx\n", (unsigned long)ret);
     else
