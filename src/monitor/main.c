@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "monitor/doctor.h"
 #include "monitor/launch.h"
 #include "monitor/policy.h"
 
@@ -27,6 +28,7 @@ static const char g_usage[] =
     "Commands:\n"
     "  run [OPTIONS] -- PROGRAM [ARGS...]   run PROGRAM in a new sandbox\n"
     "  policy dump                          print the host syscall allowlist\n"
+    "  doctor                               check which sandbox layers this host has\n"
     "  help                                 show this text\n"
     "\n"
     "Run 'lbox run --help' for the options of run.\n";
@@ -238,6 +240,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "doctor"))
+        return mon_doctor(stdout);
     if (!strcmp(argv[1], "policy")) {
         if (argc == 3 && !strcmp(argv[2], "dump"))
             return mon_policy_dump(stdout);

@@ -34,4 +34,15 @@ lbox_run run --help
 for opt in --env --clear-env --cwd -v --trace --stats --help; do
     grep -q -- "$opt" <<<"$OUT" || fail "lbox run --help (stdout) does not mention $opt"
 done
+for cmd in doctor policy; do
+    grep -q -- "$cmd" <<<"$(cd / && "${LBOX_CMD[@]}" --help)" || fail "lbox --help does not mention $cmd"
+done
+lbox_run doctor
+[ "$RC" -eq 0 ] || fail "lbox doctor exited $RC on a host that runs lbox"
+grep -q '^ok *seccomp' <<<"$OUT" || fail "lbox doctor has no seccomp line: $OUT"
+lbox_run policy dump
+[ "$RC" -eq 0 ] || fail "lbox policy dump exited $RC"
+grep -q '^exit_group' <<<"$OUT" || fail "lbox policy dump does not list exit_group"
+bad policy bogus
+bad bogus-command
 finish
