@@ -212,27 +212,37 @@ static int fid_set(struct p9_fid *fid, int fd, int pfd, char *name)
     return 0;
 }
 
-int p9_fid_set_root(struct p9_fid *fid, struct p9_mount *mnt)
+/* Point (fid) on (mnt) at a copy of (fd) and, when (pfd) >= 0 and (name)
+ * is set, at copies of its entry (pfd, name) in its parent. */
+static int fid_set_dup(struct p9_fid *fid, struct p9_mount *mnt, int fd,
+                       int pfd, const char *name)
 {
-    int fd, pfd = -1;
-    char *name = NULL;
+    int nfd, npfd = -1;
+    char *nname = NULL;
 
     fid->mnt = mnt;
-    fd = dupfd(mnt->root_fd);
-    if (fd < 0)
-        return fd;
-    if (mnt->parent_fd >= 0) {
-        pfd = dupfd(mnt->parent_fd);
-        name = strdup(mnt->file_name);
-        if (pfd < 0 || !name) {
-            close(fd);
-            if (pfd >= 0)
-                close(pfd);
-            free(name);
+    nfd = dupfd(fd);
+    if (nfd < 0)
+        return nfd;
+    if (pfd >= 0 && name) {
+        npfd = dupfd(pfd);
+        nname = strdup(name);
+        if (npfd < 0 || !nname) {
+            close(nfd);
+            if (npfd >= 0)
+                close(npfd);
+            free(nname);
             return -ENOMEM;
         }
     }
-    return fid_set(fid, fd, pfd, name);
+    return fid_set(fid, nfd, npfd, nname);
+}
+
+int p9_fid_set_root(struct p9_fid *fid, struct p9_mount *mnt)
+{
+    /* parent_fd >= 0 only for file sources, which have a file_name. */
+    return fid_set_dup(fid, mnt, mnt->root_fd, mnt->parent_fd,
+                       mnt->file_name);
 }
 
 int p9_fid_descend(struct p9_fid *fid, int fd, const char *name)
@@ -250,25 +260,7 @@ int p9_fid_descend(struct p9_fid *fid, int fd, const char *name)
 
 int p9_fid_copy(struct p9_fid *dst, const struct p9_fid *src)
 {
-    int fd, pfd = -1;
-    char *name = NULL;
-
-    dst->mnt = src->mnt;
-    fd = dupfd(src->fd);
-    if (fd < 0)
-        return fd;
-    if (src->pfd >= 0 && src->name) {
-        pfd = dupfd(src->pfd);
-        name = strdup(src->name);
-        if (pfd < 0 || !name) {
-            close(fd);
-            if (pfd >= 0)
-                close(pfd);
-            free(name);
-            return -ENOMEM;
-        }
-    }
-    return fid_set(dst, fd, pfd, name);
+    return fid_set_dup(dst, src->mnt, src->fd, src->pfd, src->name);
 }
 
 /* The parent directory of the directory (fd), as an O_PATH fd, only if it

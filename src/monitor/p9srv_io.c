@@ -47,19 +47,27 @@ static int finish_open(struct mon_p9srv *srv, struct p9_fid *fid, int fd,
     return 0;
 }
 
-int p9_op_lopen(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+/* Once a request's fields are read from (in): (fid) exists and is not open
+ * yet, or -errno (a malformed request first). */
+static int unopened_fid(const struct p9_in *in, const struct p9_fid *fid)
 {
-    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
-    int flags = (int)p9_get32(in) & P9_OPEN_KEEP;
-    int fd, tfd;
-    bool trunc;
-
     if (in->err)
         return in->err;
     if (!fid || fid->fd < 0)
         return -EBADF;
-    if (fid->ofd >= 0)
-        return -EBUSY;
+    return fid->ofd >= 0 ? -EBUSY : 0;
+}
+
+int p9_op_lopen(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    int flags = (int)p9_get32(in) & P9_OPEN_KEEP;
+    int fd, tfd, err;
+    bool trunc;
+
+    err = unopened_fid(in, fid);
+    if (err)
+        return err;
     if ((flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
     if (wants_write(flags) && !fid->mnt->rw)
@@ -78,8 +86,7 @@ int p9_op_lopen(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
         tfd = (flags & O_ACCMODE) == O_RDONLY ? p9_fid_reopen(fid, O_WRONLY)
                                               : fd;
         if (tfd < 0 || ftruncate(tfd, 0) < 0) {
-            int err = tfd < 0 ? tfd : -errno;
-
+            err = tfd < 0 ? tfd : -errno;
             if (tfd >= 0 && tfd != fd)
                 close(tfd);
             close(fd);
@@ -104,12 +111,9 @@ int p9_op_lcreate(struct mon_p9srv *srv, struct p9_in *in,
     raw = p9_get32(in);
     mode = p9_get32(in);
     p9_get32(in);       /* gid: the served identity is fixed */
-    if (in->err)
-        return in->err;
-    if (!fid || fid->fd < 0)
-        return -EBADF;
-    if (fid->ofd >= 0)
-        return -EBUSY;
+    err = unopened_fid(in, fid);
+    if (err)
+        return err;
     if (!S_ISDIR(fid->mode))
         return -ENOTDIR;
     if (!fid->mnt->rw)
@@ -144,16 +148,27 @@ int p9_op_lcreate(struct mon_p9srv *srv, struct p9_in *in,
     return finish_open(srv, fid, fd, flags & ~(O_CREAT | O_EXCL), out);
 }
 
-static struct p9_fid *open_fid(struct mon_p9srv *srv, uint32_t num, int *err)
+/* Once a request's fields are read from (in): its open fid (num) into
+ * *(out), or -errno (a malformed request first). */
+static int open_fid(struct mon_p9srv *srv, const struct p9_in *in,
+                    uint32_t num, struct p9_fid **out)
 {
-    struct p9_fid *fid = p9_fid_get(srv, num);
+    struct p9_fid *fid;
 
-    *err = 0;
-    if (!fid || fid->ofd < 0) {
-        *err = -EBADF;
-        return NULL;
-    }
-    return fid;
+    if (in->err)
+        return in->err;
+    fid = p9_fid_get(srv, num);
+    if (!fid || fid->ofd < 0)
+        return -EBADF;
+    *out = fid;
+    return 0;
+}
+
+/* Fill in the count[4] that opens an Rread or Rreaddir, put as 0. */
+static void patch_count(struct p9_out *out, uint32_t count)
+{
+    for (int i = 0; i < 4; i++)
+        out->buf[P9_HDRSZ + i] = (uint8_t)(count >> (8 * i));
 }
 
 int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
@@ -166,10 +181,8 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     ssize_t n;
     int err;
 
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     if (S_ISDIR(fid->mode))
         return -EISDIR;
@@ -190,8 +203,7 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     if (n < 0)
         return -errno;
     out->len -= count - (size_t)n;
-    for (int i = 0; i < 4; i++)
-        out->buf[P9_HDRSZ + i] = (uint8_t)((uint32_t)n >> (8 * i));
+    patch_count(out, (uint32_t)n);
     return 0;
 }
 
@@ -205,10 +217,8 @@ int p9_op_write(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     ssize_t n;
     int err;
 
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     if (!fid->mnt->rw)
         return -EROFS;
@@ -248,10 +258,8 @@ int p9_op_readdir(struct mon_p9srv *srv, struct p9_in *in,
     long n;
     int err = 0;
 
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     if (!S_ISDIR(fid->mode))
         return -ENOTDIR;
@@ -296,8 +304,7 @@ full:
     free(buf);
     if (err)
         return err;
-    for (int i = 0; i < 4; i++)
-        out->buf[P9_HDRSZ + i] = (uint8_t)((out->len - start) >> (8 * i));
+    patch_count(out, (uint32_t)(out->len - start));
     return 0;
 }
 
@@ -309,10 +316,8 @@ int p9_op_fsync(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     int err;
 
     (void)out;
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     if ((datasync ? fdatasync(fid->ofd) : fsync(fid->ofd)) < 0)
         return -errno;
@@ -349,10 +354,8 @@ int p9_op_lock(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     length = p9_get64(in);
     p9_get32(in);       /* proc_id */
     p9_skipstr(in);     /* client_id */
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     err = to_flock(type, start, length, &fl);
     if (err)
@@ -380,10 +383,8 @@ int p9_op_getlock(struct mon_p9srv *srv, struct p9_in *in,
     int err;
 
     p9_getstr(in, client, sizeof(client));
-    if (in->err)
-        return in->err;
-    fid = open_fid(srv, num, &err);
-    if (!fid)
+    err = open_fid(srv, in, num, &fid);
+    if (err)
         return err;
     err = to_flock(type, start, length, &fl);
     if (err)

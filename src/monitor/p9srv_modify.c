@@ -39,6 +39,23 @@ static int dir_fid(struct mon_p9srv *srv, uint32_t num, struct p9_fid **out)
     return 0;
 }
 
+/* dir_fid(), and a (name) that may be created or removed in it. */
+static int dir_entry(struct mon_p9srv *srv, uint32_t num, const char *name,
+                     struct p9_fid **out)
+{
+    int err = dir_fid(srv, num, out);
+
+    return err ? err : p9_check_name(name);
+}
+
+/* An open fid on a writable mount. */
+static int rw_fid(const struct p9_fid *fid)
+{
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    return fid->mnt->rw ? 0 : -EROFS;
+}
+
 /* Set-id bits are never set on non-directories: the host would honour
  * them for whoever runs the file there. */
 static mode_t safe_mode(mode_t mode, bool is_dir)
@@ -109,10 +126,9 @@ int p9_op_setattr(struct mon_p9srv *srv, struct p9_in *in,
     (void)out;
     if (in->err)
         return in->err;
-    if (!fid || fid->fd < 0)
-        return -EBADF;
-    if (!fid->mnt->rw)
-        return -EROFS;
+    err = rw_fid(fid);
+    if (err)
+        return err;
     if (valid & P9_SETATTR_MODE) {
         if (syscall(SYS_fchmodat2, fid->fd, "",
                     safe_mode(mode, S_ISDIR(fid->mode)), AT_EMPTY_PATH) < 0)
@@ -154,9 +170,7 @@ int p9_op_mkdir(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     p9_get32(in);       /* gid */
     if (in->err)
         return in->err;
-    err = dir_fid(srv, num, &dir);
-    if (!err)
-        err = p9_check_name(name);
+    err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
     if (mkdirat(dir->fd, name, safe_mode(mode, true)) < 0)
@@ -177,9 +191,7 @@ int p9_op_symlink(struct mon_p9srv *srv, struct p9_in *in,
     p9_get32(in);       /* gid */
     if (in->err)
         return in->err;
-    err = dir_fid(srv, num, &dir);
-    if (!err)
-        err = p9_check_name(name);
+    err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
     if (!target[0])
@@ -205,9 +217,7 @@ int p9_op_mknod(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     p9_get32(in);       /* gid */
     if (in->err)
         return in->err;
-    err = dir_fid(srv, num, &dir);
-    if (!err)
-        err = p9_check_name(name);
+    err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
     if (!S_ISREG(mode) && !S_ISFIFO(mode))
@@ -230,12 +240,10 @@ int p9_op_link(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     if (in->err)
         return in->err;
     err = dir_fid(srv, dnum, &dir);
+    if (!err)
+        err = rw_fid(fid);
     if (err)
         return err;
-    if (!fid || fid->fd < 0)
-        return -EBADF;
-    if (!fid->mnt->rw)
-        return -EROFS;
     if (S_ISDIR(fid->mode))
         return -EPERM;
     err = p9_check_name(name);
@@ -277,13 +285,9 @@ int p9_op_rename(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     p9_getstr(in, name, sizeof(name));
     if (in->err)
         return in->err;
-    if (!fid || fid->fd < 0)
-        return -EBADF;
-    if (!fid->mnt->rw)
-        return -EROFS;
-    err = dir_fid(srv, dnum, &dir);
+    err = rw_fid(fid);
     if (!err)
-        err = p9_check_name(name);
+        err = dir_entry(srv, dnum, name, &dir);
     if (!err)
         err = p9_fid_parent(fid);
     if (err)
@@ -339,9 +343,7 @@ int p9_op_unlinkat(struct mon_p9srv *srv, struct p9_in *in,
     flags = p9_get32(in);
     if (in->err)
         return in->err;
-    err = dir_fid(srv, num, &dir);
-    if (!err)
-        err = p9_check_name(name);
+    err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
     if (flags & ~(uint32_t)AT_REMOVEDIR)
@@ -362,11 +364,8 @@ int p9_op_remove(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     if (!fid)
         return -EBADF;
     /* Tremove clunks the fid whether or not the removal worked. */
-    if (fid->fd < 0)
-        err = -EBADF;
-    else if (!fid->mnt->rw)
-        err = -EROFS;
-    else
+    err = rw_fid(fid);
+    if (!err)
         err = p9_fid_parent(fid);
     if (!err && unlinkat(fid->pfd, fid->name,
                          S_ISDIR(fid->mode) ? AT_REMOVEDIR : 0) < 0)

@@ -135,16 +135,8 @@ static int devfs_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
 {
     struct devfs_sb *s = dsb(f->inode);
 
-    if (f->pos == 0) {
-        if (fill(ctx, ".", 1, 1, 1, DT_DIR))
-            return 0;
-        f->pos = 1;
-    }
-    if (f->pos == 1) {
-        if (fill(ctx, "..", 2, 1, 2, DT_DIR))
-            return 0;
-        f->pos = 2;
-    }
+    if (!vfs_fill_dots(f, fill, ctx, 1, 1))
+        return 0;
     while (f->pos >= 2 && f->pos - 2 < NDEFS) {
         size_t i = (size_t)f->pos - 2;
         if (fill(ctx, g_defs[i].name, strlen(g_defs[i].name),
@@ -178,13 +170,11 @@ static int devfs_lookup(struct inode *dir, const char *name, struct inode **out)
 
 static long devfs_readlink(struct inode *ino, char *buf, size_t size)
 {
-    size_t i = node_index(ino), n;
+    size_t i = node_index(ino);
 
     if (i >= NDEFS || !g_defs[i].target)
         return -EINVAL;
-    n = MIN(strlen(g_defs[i].target), size);
-    memcpy(buf, g_defs[i].target, n);
-    return (long)n;
+    return vfs_readlink_copy(buf, size, g_defs[i].target);
 }
 
 static int devfs_getattr(struct inode *ino, struct vfs_stat *st)
@@ -301,12 +291,7 @@ struct inode *devfs_new(struct kernel *k)
 
     if (!s)
         return NULL;
-    s->sb.dev = vfs_alloc_dev();
-    s->sb.magic = DEVFS_MAGIC;
-    s->sb.name = "devtmpfs";
-    s->sb.source = "udev";
-    s->sb.k = k;
-    s->sb.priv = s;
+    vfs_sb_init(&s->sb, k, DEVFS_MAGIC, "devtmpfs", "udev", s);
     for (size_t i = 0; i <= NDEFS; i++) {
         s->attr[i].atime = s->attr[i].mtime = s->attr[i].ctime = now;
         if (i < NDEFS && g_defs[i].kind == DEV_TTY)

@@ -237,16 +237,8 @@ static int proc_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
     uint64_t ino;
     unsigned type;
 
-    if (f->pos == 0) {
-        if (fill(ctx, ".", 1, f->inode->ino, 1, DT_DIR))
-            return 0;
-        f->pos = 1;
-    }
-    if (f->pos == 1) {
-        if (fill(ctx, "..", 2, 1, 2, DT_DIR))
-            return 0;
-        f->pos = 2;
-    }
+    if (!vfs_fill_dots(f, fill, ctx, f->inode->ino, 1))
+        return 0;
     for (;;) {
         int r = dir_entry(f->inode, f->pos - 2, name, &ino, &type);
         if (r < 0)
@@ -289,13 +281,6 @@ static int procfs_lookup(struct inode *dir, const char *name,
     return -ENOENT;
 }
 
-static long put_link(char *buf, size_t size, const char *text)
-{
-    size_t n = MIN(strlen(text), size);
-    memcpy(buf, text, n);
-    return (long)n;
-}
-
 static long procfs_readlink(struct inode *ino, char *buf, size_t size)
 {
     struct procfs_sb *s = psb(ino);
@@ -308,23 +293,23 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t size)
         if (!s->proc)
             return -ENOENT;
         rt_snprintf(tmp, sizeof(tmp), "%d", s->proc->pid);
-        return put_link(buf, size, tmp);
+        return vfs_readlink_copy(buf, size, tmp);
     case K_FDLINK: {
         struct file *f = p && p->fdt ? fdt_peek(p->fdt, n->fd) : NULL;
         if (!f)
             return -ENOENT;
-        return put_link(buf, size, f->path ? f->path : "anon_inode:[lbox]");
+        return vfs_readlink_copy(buf, size, f->path ? f->path : "anon_inode:[lbox]");
     }
     case K_LINK:
         if (n->ent->arg == L_MOUNTS)
-            return put_link(buf, size, "self/mounts");
+            return vfs_readlink_copy(buf, size, "self/mounts");
         if (!p)
             return -ENOENT;
         if (n->ent->arg == L_EXE)
-            return p->exe_path ? put_link(buf, size, p->exe_path) : -ENOENT;
+            return p->exe_path ? vfs_readlink_copy(buf, size, p->exe_path) : -ENOENT;
         if (n->ent->arg == L_CWD)
-            return put_link(buf, size, p->cwd.path ? p->cwd.path : "/");
-        return put_link(buf, size, p->root.path ? p->root.path : "/");
+            return vfs_readlink_copy(buf, size, p->cwd.path ? p->cwd.path : "/");
+        return vfs_readlink_copy(buf, size, p->root.path ? p->root.path : "/");
     default:
         return -EINVAL;
     }
@@ -507,21 +492,10 @@ struct inode *procfs_new(struct kernel *k)
 
     if (!s)
         return NULL;
-    s->sb.dev = vfs_alloc_dev();
-    s->sb.magic = PROC_SUPER_MAGIC;
-    s->sb.name = "proc";
-    s->sb.source = "proc";
-    s->sb.k = k;
-    s->sb.priv = s;
+    vfs_sb_init(&s->sb, k, PROC_SUPER_MAGIC, "proc", "proc", s);
     if (lbox_plat_random(r, sizeof(r)) < 0)
         memset(r, 0, sizeof(r));
-    r[6] = (r[6] & 0x0f) | 0x40;
-    r[8] = (r[8] & 0x3f) | 0x80;
-    rt_snprintf(s->boot_id, sizeof(s->boot_id),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                "%02x%02x%02x%02x%02x%02x",
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                r[10], r[11], r[12], r[13], r[14], r[15]);
+    procfs_uuid_format(s->boot_id, r);
     n = rt_heap_zalloc(k->shared, sizeof(*n));
     if (!n)
         goto fail;

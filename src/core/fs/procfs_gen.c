@@ -229,6 +229,17 @@ static void gen_text(struct sbuf *b, const char *s)
     sbuf_printf(b, "%s\n", s);
 }
 
+void procfs_uuid_format(char out[37], uint8_t r[16])
+{
+    r[6] = (r[6] & 0x0f) | 0x40;
+    r[8] = (r[8] & 0x3f) | 0x80;
+    rt_snprintf(out, 37,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                "%02x%02x%02x%02x%02x%02x",
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                r[10], r[11], r[12], r[13], r[14], r[15]);
+}
+
 /* --- per-process files ------------------------------------------------------ */
 
 static uint64_t sig_bits(struct process *p, bool ignored)
@@ -349,6 +360,7 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
     struct kernel *k = s->sb.k;
     int64_t up;
     uint8_t r[16];
+    char uuid[37];
 
     switch (gen) {
     case G_CPUINFO:
@@ -405,12 +417,8 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
         int err = lbox_plat_random(r, sizeof(r));
         if (err < 0)
             return err;
-        r[6] = (r[6] & 0x0f) | 0x40;
-        r[8] = (r[8] & 0x3f) | 0x80;
-        sbuf_printf(b, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                       "%02x%02x%02x%02x%02x%02x\n",
-                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                    r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+        procfs_uuid_format(uuid, r);
+        gen_text(b, uuid);
         break;
     }
     case G_OVERCOMMIT:

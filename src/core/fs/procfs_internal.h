@@ -45,6 +45,10 @@ void sbuf_put(struct sbuf *b, const void *data, size_t size);
 /* Make room for (size) more bytes; returns where they go or NULL. */
 char *sbuf_reserve(struct sbuf *b, size_t size);
 
+/* Stamp the 16 random bytes (r) as a version 4 UUID and write its 36
+ * characters and a NUL to (out). */
+void procfs_uuid_format(char out[37], uint8_t r[16]);
+
 /* Fill (b) for (gen); (p) is the process for per-process files. */
 int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
                     struct task *t, struct sbuf *b);

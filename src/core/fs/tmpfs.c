@@ -402,13 +402,10 @@ out:
 static long tmpfs_readlink(struct inode *ino, char *buf, size_t size)
 {
     struct tmpfs_node *n = tmpfs_node_of(ino);
-    size_t len;
 
     if (!S_ISLNK(ino->mode))
         return -EINVAL;
-    len = MIN(strlen(n->target), size);
-    memcpy(buf, n->target, len);
-    return (long)len;
+    return vfs_readlink_copy(buf, size, n->target);
 }
 
 static int tmpfs_getattr(struct inode *ino, struct vfs_stat *st)
@@ -538,16 +535,8 @@ static int dir_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
     struct tmpfs_node *d = tmpfs_node_of(dir);
 
     rt_lock(&ts->lock, true);
-    if (f->pos == 0) {
-        if (fill(ctx, ".", 1, dir->ino, 1, DT_DIR))
-            goto out;
-        f->pos = 1;
-    }
-    if (f->pos == 1) {
-        if (fill(ctx, "..", 2, d->parent_ino, 2, DT_DIR))
-            goto out;
-        f->pos = 2;
-    }
+    if (!vfs_fill_dots(f, fill, ctx, dir->ino, d->parent_ino))
+        goto out;
     for (size_t i = 0; i < d->count; i++) {
         struct tmpfs_dirent *e = &d->ents[i];
         if (e->id < f->pos)
@@ -577,12 +566,8 @@ struct inode *tmpfs_new(struct kernel *k, const char *source,
 
     if (!ts)
         return NULL;
-    ts->sb.dev = vfs_alloc_dev();
-    ts->sb.magic = TMPFS_MAGIC;
-    ts->sb.name = "tmpfs";
-    ts->sb.source = rt_heap_strdup(k->shared, source ? source : "tmpfs");
-    ts->sb.k = k;
-    ts->sb.priv = ts;
+    vfs_sb_init(&ts->sb, k, TMPFS_MAGIC, "tmpfs",
+                rt_heap_strdup(k->shared, source ? source : "tmpfs"), ts);
     c.fsuid = uid;
     c.fsgid = gid;
     root = ts->sb.source ? node_new(ts, NULL, S_IFDIR | (root_mode & 07777), &c)

@@ -14,6 +14,41 @@ uint64_t vfs_alloc_dev(void)
     return VFS_MKDEV(0, minor);
 }
 
+void vfs_sb_init(struct vfs_sb *sb, struct kernel *k, uint64_t magic,
+                 const char *name, const char *source, void *priv)
+{
+    sb->dev = vfs_alloc_dev();
+    sb->magic = magic;
+    sb->name = name;
+    sb->source = source;
+    sb->k = k;
+    sb->priv = priv;
+}
+
+long vfs_readlink_copy(char *buf, size_t size, const char *target)
+{
+    size_t n = MIN(strlen(target), size);
+
+    memcpy(buf, target, n);
+    return (long)n;
+}
+
+bool vfs_fill_dots(struct file *f, vfs_filldir_t fill, void *ctx,
+                   uint64_t self, uint64_t parent)
+{
+    if (f->pos == 0) {
+        if (fill(ctx, ".", 1, self, 1, DT_DIR))
+            return false;
+        f->pos = 1;
+    }
+    if (f->pos == 1) {
+        if (fill(ctx, "..", 2, parent, 2, DT_DIR))
+            return false;
+        f->pos = 2;
+    }
+    return true;
+}
+
 struct vfs_time vfs_now(void)
 {
     int64_t ns = 0;

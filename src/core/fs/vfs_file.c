@@ -113,6 +113,21 @@ static int64_t file_size(struct file *f)
     return err < 0 ? err : st.size;
 }
 
+/* O_APPEND on a regular file moves (pos) to the end before each write,
+ * even a pwrite (as Linux does). */
+static long append_pos(struct file *f, uint64_t *pos)
+{
+    int64_t sz;
+
+    if (!(f->flags & O_APPEND) || !S_ISREG(f->inode->mode))
+        return 0;
+    sz = file_size(f);
+    if (sz < 0)
+        return sz;
+    *pos = (uint64_t)sz;
+    return 0;
+}
+
 long vfs_read(struct task *t, struct file *f, void *buf, size_t size)
 {
     bool lk = pos_locked(f);
@@ -151,14 +166,9 @@ long vfs_write(struct task *t, struct file *f, const void *buf, size_t size)
     if (lk)
         rt_lock(&f->lock, true);
     pos = f->pos;
-    if ((f->flags & O_APPEND) && S_ISREG(f->inode->mode)) {
-        int64_t sz = file_size(f);
-        if (sz < 0) {
-            n = sz;
-            goto out;
-        }
-        pos = (uint64_t)sz;
-    }
+    n = append_pos(f, &pos);
+    if (n < 0)
+        goto out;
     n = f->ops->write(f, buf, size, &pos);
     if (n >= 0)
         f->pos = pos;
@@ -188,6 +198,8 @@ long vfs_pread(struct task *t, struct file *f, void *buf, size_t size,
 long vfs_pwrite(struct task *t, struct file *f, const void *buf, size_t size,
                 uint64_t off)
 {
+    long ret;
+
     (void)t;
     if (!writable(f))
         return -EBADF;
@@ -197,13 +209,9 @@ long vfs_pwrite(struct task *t, struct file *f, const void *buf, size_t size,
         return -ESPIPE;
     if (!f->ops || !f->ops->write)
         return -EINVAL;
-    /* Linux appends even for pwrite on an O_APPEND file. */
-    if ((f->flags & O_APPEND) && S_ISREG(f->inode->mode)) {
-        int64_t sz = file_size(f);
-        if (sz < 0)
-            return sz;
-        off = (uint64_t)sz;
-    }
+    ret = append_pos(f, &off);
+    if (ret < 0)
+        return ret;
     return f->ops->write(f, buf, size, &off);
 }
 

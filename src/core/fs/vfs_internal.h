@@ -40,6 +40,21 @@ struct vfs {
 /* An anonymous device number for a new filesystem instance (0:N). */
 uint64_t vfs_alloc_dev(void);
 
+/*
+ * Helpers the filesystems share (vfs.c).
+ * vfs_sb_init: a new instance's (sb) with a vfs_alloc_dev() number, its
+ * statfs (magic), the (name) and (source) /proc/mounts shows, and (priv).
+ * vfs_readlink_copy: readlink's answer (target), cut to (size), no NUL;
+ * returns the bytes copied.
+ * vfs_fill_dots: readdir's "." (inode self) at position 0 and ".." (inode
+ * parent) at 1, from f->pos on; false when (fill) took no more.
+ */
+void vfs_sb_init(struct vfs_sb *sb, struct kernel *k, uint64_t magic,
+                 const char *name, const char *source, void *priv);
+long vfs_readlink_copy(char *buf, size_t size, const char *target);
+bool vfs_fill_dots(struct file *f, vfs_filldir_t fill, void *ctx,
+                   uint64_t self, uint64_t parent);
+
 /* The root inode (referenced), or NULL before vfs_init. */
 struct inode *vfs_root_get(struct kernel *k);
 /* The root mounted on canonical path (path) (referenced), or NULL. */

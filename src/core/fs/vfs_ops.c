@@ -90,7 +90,6 @@ static int do_open(struct task *t, struct inode *ino, const char *path,
 {
     uint32_t acc = flags & O_ACCMODE;
     int mask = 0, err;
-    struct file *f;
 
     if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
         return -ENOTDIR;
@@ -121,18 +120,7 @@ static int do_open(struct task *t, struct inode *ino, const char *path,
         if (err < 0)
             return err;
     }
-    err = vfs_file_alloc(ino, flags, path, &f);
-    if (err < 0)
-        return err;
-    if (ino->ops && ino->ops->open) {
-        err = ino->ops->open(ino, f, t);
-        if (err < 0) {
-            vfs_file_put(f);
-            return err;
-        }
-    }
-    *out = f;
-    return 0;
+    return vfs_file_open_inode(t, ino, flags, path, out);
 }
 
 /* O_CREAT: walk to the parent, create or open the last name, following a

@@ -9,52 +9,101 @@
 /* Largest single read/write a caller may ask for (as Linux caps it). */
 #define P9_IO_MAX 0x7ffff000UL
 
-/* Send (req), and on a good reply read an optional qid into (qid). */
-static int rpc_qid(struct p9_client *c, struct p9_buf *req,
-                   struct p9_qid *qid)
-{
-    struct p9_buf rep;
-    struct p9_qid q;
-    int ret = p9_rpc(c, req, &rep);
+/*
+ * The rpc_* helpers send (req), which p9_req_begin() started, read its reply
+ * and end the request (release the lock) whatever happened.
+ */
 
-    if (ret < 0)
-        return ret;
-    p9_get_qid(&rep, &q);
-    ret = p9_rep_check(c, &rep);
-    if (ret == 0 && qid)
-        *qid = q;
-    return ret;
-}
-
-/* Send (req), and on a good reply read qid[13] iounit[4]. */
+/* Reply qid[13] iounit[4]; (iounit) NULL for a reply with a qid alone. */
 static int rpc_qid_iounit(struct p9_client *c, struct p9_buf *req,
                           struct p9_qid *qid, uint32_t *iounit)
 {
     struct p9_buf rep;
     struct p9_qid q;
-    uint32_t io;
+    uint32_t io = 0;
     int ret = p9_rpc(c, req, &rep);
 
     if (ret < 0)
-        return ret;
+        goto out;
     p9_get_qid(&rep, &q);
-    io = p9_get_u32(&rep);
+    if (iounit)
+        io = p9_get_u32(&rep);
     ret = p9_rep_check(c, &rep);
     if (ret < 0)
-        return ret;
+        goto out;
     if (qid)
         *qid = q;
     if (iounit)
         *iounit = io;
-    return 0;
+out:
+    p9_req_end(c);
+    return ret;
 }
 
-/* Send (req) whose reply carries nothing. */
+/* Reply qid[13]: an optional qid into (qid). */
+static int rpc_qid(struct p9_client *c, struct p9_buf *req,
+                   struct p9_qid *qid)
+{
+    return rpc_qid_iounit(c, req, qid, NULL);
+}
+
+/* A reply that carries nothing. */
 static int rpc_empty(struct p9_client *c, struct p9_buf *req)
 {
     struct p9_buf rep;
+    int ret = p9_rpc(c, req, &rep);
 
-    return p9_rpc(c, req, &rep);
+    p9_req_end(c);
+    return ret;
+}
+
+/* A request that carries only (fid), which is gone afterwards whatever the
+ * reply (Tclunk, Tremove). */
+static int fid_msg_free(struct p9_client *c, uint8_t type, uint32_t fid)
+{
+    struct p9_buf req;
+    int ret = p9_req_begin(c, &req, type);
+
+    if (ret == 0) {
+        p9_put_u32(&req, fid);
+        ret = rpc_empty(c, &req);
+    }
+    p9_fid_free(c, fid);
+    return ret;
+}
+
+/*
+ * Tread and Treaddir: fid[4] offset[8] count[4], answered by count[4]
+ * data[count] with count <= (want), copied to (buf). Returns count or -errno.
+ */
+static long rpc_read_data(struct p9_client *c, uint8_t type, uint32_t fid,
+                          uint64_t offset, void *buf, uint32_t want)
+{
+    struct p9_buf req, rep;
+    const uint8_t *data;
+    uint32_t count;
+    long ret = p9_req_begin(c, &req, type);
+
+    if (ret < 0)
+        return ret;
+    p9_put_u32(&req, fid);
+    p9_put_u64(&req, offset);
+    p9_put_u32(&req, want);
+    ret = p9_rpc(c, &req, &rep);
+    if (ret < 0)
+        goto out;
+    count = p9_get_u32(&rep);
+    if (count > want)
+        rep.err = true;
+    data = p9_get_bytes(&rep, count);
+    ret = p9_rep_check(c, &rep);
+    if (ret < 0)
+        goto out;
+    memcpy(buf, data, count);
+    ret = count;
+out:
+    p9_req_end(c);
+    return ret;
 }
 
 int p9_attach(struct p9_client *c, const char *aname, uint32_t uid,
@@ -76,7 +125,6 @@ int p9_attach(struct p9_client *c, const char *aname, uint32_t uid,
     p9_put_str(&req, aname);
     p9_put_u32(&req, uid);
     ret = rpc_qid(c, &req, qid);
-    p9_req_end(c);
     if (ret < 0)
         goto out_fid;
     *fid = f;
@@ -183,9 +231,7 @@ int p9_lopen(struct p9_client *c, uint32_t fid, uint32_t flags,
         return ret;
     p9_put_u32(&req, fid);
     p9_put_u32(&req, flags);
-    ret = rpc_qid_iounit(c, &req, qid, iounit);
-    p9_req_end(c);
-    return ret;
+    return rpc_qid_iounit(c, &req, qid, iounit);
 }
 
 int p9_lcreate(struct p9_client *c, uint32_t fid, const char *name,
@@ -202,9 +248,7 @@ int p9_lcreate(struct p9_client *c, uint32_t fid, const char *name,
     p9_put_u32(&req, flags);
     p9_put_u32(&req, mode);
     p9_put_u32(&req, gid);
-    ret = rpc_qid_iounit(c, &req, qid, iounit);
-    p9_req_end(c);
-    return ret;
+    return rpc_qid_iounit(c, &req, qid, iounit);
 }
 
 static uint32_t io_chunk(const struct p9_client *c, uint32_t iounit)
@@ -216,36 +260,6 @@ static uint32_t io_chunk(const struct p9_client *c, uint32_t iounit)
     return chunk;
 }
 
-static long read_once(struct p9_client *c, uint32_t fid, uint64_t offset,
-                      uint8_t *buf, uint32_t want)
-{
-    struct p9_buf req, rep;
-    const uint8_t *data;
-    uint32_t count;
-    long ret = p9_req_begin(c, &req, P9_TREAD);
-
-    if (ret < 0)
-        return ret;
-    p9_put_u32(&req, fid);
-    p9_put_u64(&req, offset);
-    p9_put_u32(&req, want);
-    ret = p9_rpc(c, &req, &rep);
-    if (ret < 0)
-        goto out;
-    count = p9_get_u32(&rep);
-    if (count > want)
-        rep.err = true;
-    data = p9_get_bytes(&rep, count);
-    ret = p9_rep_check(c, &rep);
-    if (ret < 0)
-        goto out;
-    memcpy(buf, data, count);
-    ret = count;
-out:
-    p9_req_end(c);
-    return ret;
-}
-
 long p9_read(struct p9_client *c, uint32_t fid, uint64_t offset, void *buf,
              size_t size, uint32_t iounit)
 {
@@ -255,8 +269,8 @@ long p9_read(struct p9_client *c, uint32_t fid, uint64_t offset, void *buf,
     size = MIN(size, P9_IO_MAX);
     while (total < size) {
         uint32_t want = (uint32_t)MIN(size - total, (size_t)chunk);
-        long n = read_once(c, fid, offset + total, (uint8_t *)buf + total,
-                           want);
+        long n = rpc_read_data(c, P9_TREAD, fid, offset + total,
+                               (uint8_t *)buf + total, want);
 
         if (n < 0)
             return total ? (long)total : n;
@@ -320,32 +334,14 @@ long p9_write(struct p9_client *c, uint32_t fid, uint64_t offset,
 /* Tclunk: the fid is gone afterwards whatever the reply. */
 int p9_clunk(struct p9_client *c, uint32_t fid)
 {
-    struct p9_buf req;
-    int ret = p9_req_begin(c, &req, P9_TCLUNK);
-
-    if (ret == 0) {
-        p9_put_u32(&req, fid);
-        ret = rpc_empty(c, &req);
-        p9_req_end(c);
-    }
-    p9_fid_free(c, fid);
-    return ret;
+    return fid_msg_free(c, P9_TCLUNK, fid);
 }
 
 /* Tremove clunks the fid even when the remove fails (the protocol says so,
  * and diod does it). */
 int p9_remove(struct p9_client *c, uint32_t fid)
 {
-    struct p9_buf req;
-    int ret = p9_req_begin(c, &req, P9_TREMOVE);
-
-    if (ret == 0) {
-        p9_put_u32(&req, fid);
-        ret = rpc_empty(c, &req);
-        p9_req_end(c);
-    }
-    p9_fid_free(c, fid);
-    return ret;
+    return fid_msg_free(c, P9_TREMOVE, fid);
 }
 
 int p9_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
@@ -407,40 +403,14 @@ int p9_setattr(struct p9_client *c, uint32_t fid, const struct p9_iattr *ia)
     p9_put_u64(&req, ia->atime_nsec);
     p9_put_u64(&req, ia->mtime_sec);
     p9_put_u64(&req, ia->mtime_nsec);
-    ret = rpc_empty(c, &req);
-    p9_req_end(c);
-    return ret;
+    return rpc_empty(c, &req);
 }
 
 long p9_readdir(struct p9_client *c, uint32_t fid, uint64_t offset, void *buf,
                 uint32_t size)
 {
-    struct p9_buf req, rep;
-    const uint8_t *data;
-    uint32_t count;
-    long ret = p9_req_begin(c, &req, P9_TREADDIR);
-
-    if (ret < 0)
-        return ret;
     size = MIN(size, c->msize - P9_IOHDRSZ);
-    p9_put_u32(&req, fid);
-    p9_put_u64(&req, offset);
-    p9_put_u32(&req, size);
-    ret = p9_rpc(c, &req, &rep);
-    if (ret < 0)
-        goto out;
-    count = p9_get_u32(&rep);
-    if (count > size)
-        rep.err = true;
-    data = p9_get_bytes(&rep, count);
-    ret = p9_rep_check(c, &rep);
-    if (ret < 0)
-        goto out;
-    memcpy(buf, data, count);
-    ret = count;
-out:
-    p9_req_end(c);
-    return ret;
+    return rpc_read_data(c, P9_TREADDIR, fid, offset, buf, size);
 }
 
 int p9_dirent_next(const void *buf, size_t size, size_t *pos,
@@ -477,9 +447,7 @@ int p9_mkdir(struct p9_client *c, uint32_t dfid, const char *name,
     p9_put_str(&req, name);
     p9_put_u32(&req, mode);
     p9_put_u32(&req, gid);
-    ret = rpc_qid(c, &req, qid);
-    p9_req_end(c);
-    return ret;
+    return rpc_qid(c, &req, qid);
 }
 
 int p9_symlink(struct p9_client *c, uint32_t dfid, const char *name,
@@ -494,9 +462,7 @@ int p9_symlink(struct p9_client *c, uint32_t dfid, const char *name,
     p9_put_str(&req, name);
     p9_put_str(&req, target);
     p9_put_u32(&req, gid);
-    ret = rpc_qid(c, &req, qid);
-    p9_req_end(c);
-    return ret;
+    return rpc_qid(c, &req, qid);
 }
 
 int p9_mknod(struct p9_client *c, uint32_t dfid, const char *name,
@@ -514,9 +480,7 @@ int p9_mknod(struct p9_client *c, uint32_t dfid, const char *name,
     p9_put_u32(&req, major);
     p9_put_u32(&req, minor);
     p9_put_u32(&req, gid);
-    ret = rpc_qid(c, &req, qid);
-    p9_req_end(c);
-    return ret;
+    return rpc_qid(c, &req, qid);
 }
 
 long p9_readlink(struct p9_client *c, uint32_t fid, char *buf, size_t size)
@@ -562,9 +526,7 @@ static int unlinkat_msg(struct p9_client *c, uint32_t dfid, const char *name,
     p9_put_u32(&req, dfid);
     p9_put_str(&req, name);
     p9_put_u32(&req, flags);
-    ret = rpc_empty(c, &req);
-    p9_req_end(c);
-    return ret;
+    return rpc_empty(c, &req);
 }
 
 static int unlink_by_remove(struct p9_client *c, uint32_t dfid,
@@ -617,9 +579,7 @@ static int renameat_msg(struct p9_client *c, uint32_t olddfid,
     p9_put_str(&req, oldname);
     p9_put_u32(&req, newdfid);
     p9_put_str(&req, newname);
-    ret = rpc_empty(c, &req);
-    p9_req_end(c);
-    return ret;
+    return rpc_empty(c, &req);
 }
 
 static int rename_by_fid(struct p9_client *c, uint32_t olddfid,
@@ -639,7 +599,6 @@ static int rename_by_fid(struct p9_client *c, uint32_t olddfid,
         p9_put_u32(&req, newdfid);
         p9_put_str(&req, newname);
         ret = rpc_empty(c, &req);
-        p9_req_end(c);
     }
     p9_clunk(c, fid);
     return ret;
@@ -671,9 +630,7 @@ int p9_link(struct p9_client *c, uint32_t dfid, uint32_t fid,
     p9_put_u32(&req, dfid);
     p9_put_u32(&req, fid);
     p9_put_str(&req, name);
-    ret = rpc_empty(c, &req);
-    p9_req_end(c);
-    return ret;
+    return rpc_empty(c, &req);
 }
 
 int p9_statfs(struct p9_client *c, uint32_t fid, struct p9_statfs *st)
@@ -714,7 +671,5 @@ int p9_fsync(struct p9_client *c, uint32_t fid, bool datasync)
         return ret;
     p9_put_u32(&req, fid);
     p9_put_u32(&req, datasync ? 1 : 0);
-    ret = rpc_empty(c, &req);
-    p9_req_end(c);
-    return ret;
+    return rpc_empty(c, &req);
 }

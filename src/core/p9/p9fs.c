@@ -336,13 +336,8 @@ int p9fs_mount(struct kernel *k, struct p9_client *c, const char *aname,
         goto out_free;
     ps->c = c;
     ps->uid = uid;
-    sb->dev = vfs_alloc_dev();
-    sb->magic = V9FS_MAGIC;
+    vfs_sb_init(sb, k, V9FS_MAGIC, "9p", src, ps);
     sb->read_only = read_only;
-    sb->name = "9p";
-    sb->source = src;
-    sb->k = k;
-    sb->priv = ps;
 
     ret = p9_attach(c, aname, uid, &fid, NULL);
     if (ret < 0)

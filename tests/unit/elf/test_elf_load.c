@@ -29,23 +29,13 @@
 #include "core/mm.h"
 #include "shim/linux/elf_load.h"
 
+#include "elf_check.h"
+
 /* Host errno without <errno.h> (lbox/errno.h owns the E* names here). */
 extern int *__errno_location(void);
 #define HOST_ERR (-*__errno_location())
 
 uintptr_t __stack_chk_guard = 0x5a17e1b0c0ffee00UL;
-
-static int g_failures;
-
-#define CHECK(cond, ...)                                            \
-    do {                                                            \
-        if (!(cond)) {                                              \
-            g_failures++;                                           \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-            printf(__VA_ARGS__);                                    \
-            printf("\n");                                           \
-        }                                                           \
-    } while (0)
 
 /* --- stand-ins: heap, rt, platform -------------------------------------- */
 
@@ -432,6 +422,5 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         printf("warning: could not remove %s\n", dir);
-    printf("%s (%d failures)\n", g_failures ? "FAILED" : "ok", g_failures);
-    return g_failures ? 1 : 0;
+    return check_summary();
 }

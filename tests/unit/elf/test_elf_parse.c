@@ -18,17 +18,7 @@
 
 #include "shim/linux/elf_parse.h"
 
-static int g_failures;
-
-#define CHECK(cond, ...)                                            \
-    do {                                                            \
-        if (!(cond)) {                                              \
-            g_failures++;                                           \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-            printf(__VA_ARGS__);                                    \
-            printf("\n");                                           \
-        }                                                           \
-    } while (0)
+#include "elf_check.h"
 
 /* Read up to (size) bytes at offset 0 into an exactly sized buffer, so an
  * ASan build catches any read past what the parser was given. */
@@ -335,6 +325,5 @@ int main(int argc, char **argv)
     test_prefixes();
     test_bad_files(argv[1]);
     test_real_files();
-    printf("%s (%d failures)\n", g_failures ? "FAILED" : "ok", g_failures);
-    return g_failures ? 1 : 0;
+    return check_summary();
 }

@@ -1,75 +1,62 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Check helpers and set-up shared by the 9P client tests (kernel-side test
- * code, no libc): failures are printed through lbox_plat_log, and a kernel
- * object with a shared heap is made from hosted-platform pages.
+ * Set-up shared by the 9P client tests (kernel-side test code, no libc): the
+ * unit tests' check helpers, and a kernel object with a shared heap made
+ * from hosted-platform pages.
  */
 #ifndef LBOX_TESTS_P9C_CHECK_H
 #define LBOX_TESTS_P9C_CHECK_H
 
-#include <lbox/platform.h>
-
 #include "core/kernel.h"
-#include "rt/rt.h"
 
-static int g_checks, g_failed;
-
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = rt_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    lbox_plat_log(buf, MIN((size_t)n, sizeof(buf) - 1));
-}
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        g_checks++;                                                          \
-        if (!(cond)) {                                                       \
-            g_failed++;                                                      \
-            say("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-        }                                                                    \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                       \
-    do {                                                                     \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                \
-        g_checks++;                                                          \
-        if (va_ != vb_) {                                                    \
-            g_failed++;                                                      \
-            say("FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, \
-                #a, #b, va_, vb_);                                           \
-        }                                                                    \
-    } while (0)
-
-#define CHECK_MEM(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)
-
-static inline int check_done(const char *name)
-{
-    say("%s: %d passed, %d failed\n", name, g_checks - g_failed, g_failed);
-    return g_failed ? 1 : 0;
-}
+#include "../check.h"
+#include "p9c_host.h"
+#include "plat_hosted.h"
 
 /* A kernel object whose shared heap is (size) bytes of fresh pages. */
 static inline int test_kernel_init(struct kernel *k, size_t size)
 {
-    void *p = NULL;
+    void *p = test_map(size, 0);
 
     memset(k, 0, sizeof(*k));
-    if (lbox_plat_page_map(&p, size, LBOX_PROT_READ | LBOX_PROT_WRITE,
-                           LBOX_MAP_NORESERVE))
+    if (!p)
         return -ENOMEM;
     k->shared = rt_heap_init(p, size, /*shared=*/false);
     return k->shared ? 0 : -ENOMEM;
 }
 
+/*
+ * The start of test (name) against diod: a kernel (k) with a (heap)-byte
+ * shared heap, the test tree in (dir), and diod serving it on LBOX_CHAN_FS.
+ * Returns diod's fd, or -1 when the test ends now with exit status
+ * *(status) (77: skipped, no diod).
+ */
+static inline int p9c_diod_begin(struct kernel *k, size_t heap, char *dir,
+                                 size_t dir_size, const char *name,
+                                 int *status)
+{
+    int fd;
+
+    CHECK_EQ(test_kernel_init(k, heap), 0);
+    if (!p9c_host_have_diod()) {
+        say("%s: skipped, no diod\n", name);
+        *status = 77;
+        return -1;
+    }
+    CHECK_EQ(p9c_host_setup(dir, dir_size), 0);
+    fd = p9c_host_diod_start(dir);
+    CHECK(fd >= 0);
+    if (fd < 0 || g_failed) {
+        *status = check_done(name);
+        return -1;
+    }
+    plat_hosted_set_chan(LBOX_CHAN_FS, fd);
+    return fd;
+}
+
 /* "(dir)/(name)" into (buf). */
 static inline const char *host_path(char *buf, size_t size, const char *dir,
-                             const char *name)
+                                    const char *name)
 {
     rt_snprintf(buf, size, "%s/%s", dir, name);
     return buf;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +23,14 @@
 
 static pid_t g_child = -1;
 
-static int write_all(int fd, const void *buf, size_t size)
+/* Write all of (buf) to (fd) (to_fd) or fill it from (fd); 0, or -1 on an
+ * error or end of file. */
+static int io_all(int fd, void *buf, size_t size, bool to_fd)
 {
-    const char *p = buf;
+    char *p = buf;
 
     while (size > 0) {
-        ssize_t n = write(fd, p, size);
+        ssize_t n = to_fd ? write(fd, p, size) : read(fd, p, size);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -39,21 +42,14 @@ static int write_all(int fd, const void *buf, size_t size)
     return 0;
 }
 
+static int write_all(int fd, const void *buf, size_t size)
+{
+    return io_all(fd, (void *)buf, size, true);
+}
+
 static int read_all(int fd, void *buf, size_t size)
 {
-    char *p = buf;
-
-    while (size > 0) {
-        ssize_t n = read(fd, p, size);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        size -= (size_t)n;
-    }
-    return 0;
+    return io_all(fd, buf, size, false);
 }
 
 int p9c_host_write_file(const char *path, const void *buf, unsigned long size)
@@ -146,9 +142,13 @@ int p9c_host_have_diod(void)
     return access(DIOD_PATH, X_OK) == 0;
 }
 
-int p9c_host_diod_start(const char *dir)
+/*
+ * Fork a peer on a fresh socketpair, like fork(): 0 in the child with the
+ * peer's end in *(fd); 1 in the parent with its own end in *(fd), the child
+ * left for reap(); or -1.
+ */
+static int fork_peer(int *fd)
 {
-    char fdarg[16];
     int sv[2];
     pid_t pid;
 
@@ -158,8 +158,23 @@ int p9c_host_diod_start(const char *dir)
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        int fd = dup(sv[1]); /* without CLOEXEC */
+        close(sv[0]);
+        *fd = sv[1];
+        return 0;
+    }
+    close(sv[1]);
+    g_child = pid;
+    *fd = sv[0];
+    return 1;
+}
 
+int p9c_host_diod_start(const char *dir)
+{
+    char fdarg[16];
+    int fd, ret = fork_peer(&fd);
+
+    if (ret == 0) {
+        fd = dup(fd); /* without CLOEXEC */
         snprintf(fdarg, sizeof(fdarg), "%d", fd);
         /* P9C_DIOD_DEBUG=1 makes diod log every message to stderr. */
         execl(DIOD_PATH, "diod", "-f", "-n", "-N", "-c", "/dev/null",
@@ -167,9 +182,7 @@ int p9c_host_diod_start(const char *dir)
               "-d", getenv("P9C_DIOD_DEBUG") ? "1" : "0", (char *)NULL);
         _exit(127);
     }
-    close(sv[1]);
-    g_child = pid;
-    return sv[0];
+    return ret < 0 ? -1 : fd;
 }
 
 static void reap(int fd)
@@ -217,19 +230,43 @@ static void put64(struct msg *m, uint64_t v)
     put32(m, (uint32_t)v);
     put32(m, (uint32_t)(v >> 32));
 }
+static void putraw(struct msg *m, const void *data, size_t size)
+{
+    memcpy(m->b + m->n, data, size);
+    m->n += size;
+}
+static void putfill(struct msg *m, uint8_t c, size_t size)
+{
+    memset(m->b + m->n, c, size);
+    m->n += size;
+}
 static void putstr(struct msg *m, const char *s)
 {
     size_t len = strlen(s);
 
     put16(m, (uint16_t)len);
-    memcpy(m->b + m->n, s, len);
-    m->n += len;
+    putraw(m, s, len);
 }
 static void putqid(struct msg *m, uint8_t type, uint64_t path)
 {
     put8(m, type);
     put32(m, 0);
     put64(m, path);
+}
+/* One Rreaddir entry: qid[13] offset[8] type[1] name[s]. */
+static void putdirent(struct msg *m, uint8_t qtype, uint64_t path,
+                      uint64_t off, uint8_t dtype, const char *name)
+{
+    putqid(m, qtype, path);
+    put64(m, off);
+    put8(m, dtype);
+    putstr(m, name);
+}
+/* count[4] data[count] with the bytes of (e). */
+static void putdata(struct msg *m, const struct msg *e)
+{
+    put32(m, (uint32_t)e->n);
+    putraw(m, e->b, e->n);
 }
 static void begin(struct msg *m, uint8_t type, uint16_t tag)
 {
@@ -253,6 +290,14 @@ static uint32_t get32(const uint8_t *p)
     return v;
 }
 
+static void rversion(struct msg *m, uint16_t tag, uint32_t msize,
+                     const char *version)
+{
+    begin(m, 101, tag);
+    put32(m, msize);
+    putstr(m, version);
+}
+
 /* Build the well-formed reply to request (req) into (m). */
 static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
                        int *readdir_calls)
@@ -262,9 +307,8 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
 
     switch (type) {
     case 100: /* Tversion */
-        begin(m, 101, tag);
-        put32(m, get32(req + 7) < msize ? get32(req + 7) : msize);
-        putstr(m, "9P2000.L");
+        rversion(m, tag, get32(req + 7) < msize ? get32(req + 7) : msize,
+                 "9P2000.L");
         break;
     case 104: /* Tattach */
         begin(m, 105, tag);
@@ -286,8 +330,7 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
             count = 10;
         begin(m, 117, tag);
         put32(m, count);
-        memcpy(m->b + m->n, "0123456789", count);
-        m->n += count;
+        putraw(m, "0123456789", count);
         break;
     }
     case 22: /* Treadlink */
@@ -299,17 +342,9 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
         if ((*readdir_calls)++ == 0) {
             struct msg e = {.n = 0};
 
-            putqid(&e, 0x80, 1);
-            put64(&e, 1);
-            put8(&e, 4);
-            putstr(&e, ".");
-            putqid(&e, 0, 2);
-            put64(&e, 2);
-            put8(&e, 8);
-            putstr(&e, "file");
-            put32(m, (uint32_t)e.n);
-            memcpy(m->b + m->n, e.b, e.n);
-            m->n += e.n;
+            putdirent(&e, 0x80, 1, 1, 4, ".");
+            putdirent(&e, 0, 2, 2, 8, "file");
+            putdata(m, &e);
         } else {
             put32(m, 0);
         }
@@ -335,6 +370,22 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
     finish(m);
 }
 
+/* The request type each scenario breaks the reply to (0: none). */
+static const uint8_t g_broken_type[FAKE_COUNT] = {
+    [FAKE_VERSION_STRING] = 100, [FAKE_VERSION_BIG_MSIZE] = 100,
+    [FAKE_VERSION_TINY] = 100, [FAKE_VERSION_LERROR] = 100,
+    [FAKE_ATTACH_TAG] = 104, [FAKE_ATTACH_TYPE] = 104,
+    [FAKE_ATTACH_OVERSIZE] = 104, [FAKE_ATTACH_UNDERSIZE] = 104,
+    [FAKE_ATTACH_TRUNC] = 104, [FAKE_ATTACH_EOF] = 104,
+    [FAKE_ATTACH_HALF] = 104, [FAKE_LERROR_SHORT] = 104,
+    [FAKE_LERROR_HUGE] = 24, [FAKE_LERROR_ZERO] = 24,
+    [FAKE_WALK_NWQID] = 110, [FAKE_WALK_SHORT] = 110,
+    [FAKE_READ_BEYOND] = 116, [FAKE_READ_TOO_MUCH] = 116,
+    [FAKE_READLINK_TRUNC] = 22,
+    [FAKE_READDIR_SLASH] = 40, [FAKE_READDIR_TOO_MUCH] = 40,
+    [FAKE_GETATTR_SHORT] = 24,
+};
+
 /* Replace (m) with the broken reply for (scenario), if this request is the
  * one it breaks. Returns 1 to close the connection right after. */
 static int break_reply(int scenario, struct msg *m, const uint8_t *req,
@@ -343,49 +394,32 @@ static int break_reply(int scenario, struct msg *m, const uint8_t *req,
     uint8_t type = req[4];
     uint16_t tag = (uint16_t)(req[5] | req[6] << 8);
 
+    if (scenario < 0 || scenario >= FAKE_COUNT ||
+        !g_broken_type[scenario] || type != g_broken_type[scenario])
+        return 0;
     switch (scenario) {
     case FAKE_VERSION_STRING:
-        if (type != 100)
-            return 0;
-        begin(m, 101, tag);
-        put32(m, 8192);
-        putstr(m, "9P2000.u");
+        rversion(m, tag, 8192, "9P2000.u");
         break;
     case FAKE_VERSION_BIG_MSIZE:
-        if (type != 100)
-            return 0;
-        begin(m, 101, tag);
-        put32(m, get32(req + 7) + 1000);
-        putstr(m, "9P2000.L");
+        rversion(m, tag, get32(req + 7) + 1000, "9P2000.L");
         break;
     case FAKE_VERSION_TINY:
-        if (type != 100)
-            return 0;
-        begin(m, 101, tag);
-        put32(m, 512);
-        putstr(m, "9P2000.L");
+        rversion(m, tag, 512, "9P2000.L");
         break;
     case FAKE_VERSION_LERROR:
-        if (type != 100)
-            return 0;
         begin(m, 7, tag);
         put32(m, 5);
         break;
     case FAKE_ATTACH_TAG:
-        if (type != 104)
-            return 0;
         begin(m, 105, (uint16_t)(tag + 6));
         putqid(m, 0x80, 1);
         break;
     case FAKE_ATTACH_TYPE:
-        if (type != 104)
-            return 0;
         begin(m, 111, tag);
         put16(m, 0);
         break;
     case FAKE_ATTACH_OVERSIZE:
-        if (type != 104)
-            return 0;
         begin(m, 105, tag);
         putqid(m, 0x80, 1);
         finish(m);
@@ -393,106 +427,71 @@ static int break_reply(int scenario, struct msg *m, const uint8_t *req,
         memcpy(m->b, &(uint32_t){1U << 24}, 4);
         return 1;
     case FAKE_ATTACH_UNDERSIZE:
-        if (type != 104)
-            return 0;
         begin(m, 105, tag);
         memcpy(m->b, &(uint32_t){5}, 4);
         return 1;
     case FAKE_ATTACH_TRUNC:
-        if (type != 104)
-            return 0;
         begin(m, 105, tag);
         put8(m, 0x80);
         put32(m, 0);
         put8(m, 1);
         break;
     case FAKE_ATTACH_EOF:
-        if (type != 104)
-            return 0;
         m->n = 0;
         return 1;
     case FAKE_ATTACH_HALF:
-        if (type != 104)
-            return 0;
         m->n = 3;
         return 1;
     case FAKE_LERROR_SHORT:
-        if (type != 104)
-            return 0;
         begin(m, 7, tag);
         break;
     case FAKE_LERROR_HUGE:
     case FAKE_LERROR_ZERO:
-        if (type != 24 || (*lerror_done)++)
+        if ((*lerror_done)++)
             return 0;
         begin(m, 7, tag);
         put32(m, scenario == FAKE_LERROR_HUGE ? 1000000 : 0);
         break;
     case FAKE_WALK_NWQID:
-        if (type != 110)
-            return 0;
         begin(m, 111, tag);
         put16(m, 3);
         for (int i = 0; i < 3; i++)
             putqid(m, 0, 100 + (uint64_t)i);
         break;
     case FAKE_WALK_SHORT:
-        if (type != 110)
-            return 0;
         begin(m, 111, tag);
         put16(m, 2);
         putqid(m, 0, 100);
         break;
     case FAKE_READ_BEYOND:
-        if (type != 116)
-            return 0;
         begin(m, 117, tag);
         put32(m, 1000);
-        memcpy(m->b + m->n, "0123456789", 10);
-        m->n += 10;
+        putraw(m, "0123456789", 10);
         break;
     case FAKE_READ_TOO_MUCH:
-        if (type != 116)
-            return 0;
         begin(m, 117, tag);
         put32(m, get32(req + 19) + 10);
-        memset(m->b + m->n, 'x', get32(req + 19) + 10);
-        m->n += get32(req + 19) + 10;
+        putfill(m, 'x', get32(req + 19) + 10);
         break;
     case FAKE_READLINK_TRUNC:
-        if (type != 22)
-            return 0;
         begin(m, 23, tag);
         put16(m, 100);
-        memcpy(m->b + m->n, "abc", 3);
-        m->n += 3;
+        putraw(m, "abc", 3);
         break;
     case FAKE_READDIR_SLASH: {
         struct msg e = {.n = 0};
 
-        if (type != 40)
-            return 0;
         begin(m, 41, tag);
-        putqid(&e, 0, 2);
-        put64(&e, 1);
-        put8(&e, 8);
-        putstr(&e, "a/b");
-        put32(m, (uint32_t)e.n);
-        memcpy(m->b + m->n, e.b, e.n);
-        m->n += e.n;
+        putdirent(&e, 0, 2, 1, 8, "a/b");
+        putdata(m, &e);
         break;
     }
     case FAKE_READDIR_TOO_MUCH:
-        if (type != 40)
-            return 0;
         begin(m, 41, tag);
         put32(m, get32(req + 19) + 1);
-        memset(m->b + m->n, 0, get32(req + 19) + 1);
-        m->n += get32(req + 19) + 1;
+        putfill(m, 0, get32(req + 19) + 1);
         break;
     case FAKE_GETATTR_SHORT:
-        if (type != 24)
-            return 0;
         begin(m, 25, tag);
         put64(m, 0x7ff);
         putqid(m, 0x80, 1);
@@ -535,22 +534,13 @@ static void fake_serve(int fd, int scenario)
 
 int p9c_host_fake_start(int scenario)
 {
-    int sv[2];
-    pid_t pid;
+    int fd, ret = fork_peer(&fd);
 
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-        return -1;
-    pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        close(sv[0]);
-        fake_serve(sv[1], scenario);
+    if (ret == 0) {
+        fake_serve(fd, scenario);
         _exit(0);
     }
-    close(sv[1]);
-    g_child = pid;
-    return sv[0];
+    return ret < 0 ? -1 : fd;
 }
 
 void p9c_host_fake_stop(int fd)

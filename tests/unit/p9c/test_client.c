@@ -360,19 +360,12 @@ int main(void)
     struct p9_client *c = NULL;
     struct p9_qid q;
     uint32_t root = P9_NOFID, fid;
-    int fd;
+    int fd, status;
 
-    CHECK_EQ(test_kernel_init(&k, 256UL << 20), 0);
-    if (!p9c_host_have_diod()) {
-        say("p9c-client: skipped, no diod\n");
-        return 77;
-    }
-    CHECK_EQ(p9c_host_setup(g_dir, sizeof(g_dir)), 0);
-    fd = p9c_host_diod_start(g_dir);
-    CHECK(fd >= 0);
-    if (fd < 0 || g_failed)
-        return check_done("p9c-client");
-    plat_hosted_set_chan(LBOX_CHAN_FS, fd);
+    fd = p9c_diod_begin(&k, 256UL << 20, g_dir, sizeof(g_dir), "p9c-client",
+                        &status);
+    if (fd < 0)
+        return status;
 
     CHECK_EQ(p9_client_connect(&k, LBOX_CHAN_FS, 65536, &c), 0);
     if (!c)

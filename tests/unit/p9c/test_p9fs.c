@@ -296,19 +296,12 @@ int main(void)
     struct kernel k;
     struct p9_client *c = NULL;
     struct inode *root = NULL, *ro = NULL;
-    int fd;
+    int fd, status;
 
-    CHECK_EQ(test_kernel_init(&k, 64UL << 20), 0);
-    if (!p9c_host_have_diod()) {
-        say("p9c-p9fs: skipped, no diod\n");
-        return 77;
-    }
-    CHECK_EQ(p9c_host_setup(g_dir, sizeof(g_dir)), 0);
-    fd = p9c_host_diod_start(g_dir);
-    CHECK(fd >= 0);
-    if (fd < 0 || g_failed)
-        return check_done("p9c-p9fs");
-    plat_hosted_set_chan(LBOX_CHAN_FS, fd);
+    fd = p9c_diod_begin(&k, 64UL << 20, g_dir, sizeof(g_dir), "p9c-p9fs",
+                        &status);
+    if (fd < 0)
+        return status;
     CHECK_EQ(p9_client_connect(&k, LBOX_CHAN_FS, 32768, &c), 0);
     if (!c)
         goto out;

@@ -4,7 +4,7 @@
  * hand, then the same directives compared against glibc's snprintf (in
  * test_format_host.c, a normal glibc file).
  */
-#include "check.h"
+#include "../check.h"
 
 int host_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -4,7 +4,7 @@
  * bad frees, a random alloc/free/realloc stress with content checks, and
  * two threads sharing one heap.
  */
-#include "check.h"
+#include "../check.h"
 
 #define MIB (1024UL * 1024)
 
@@ -17,16 +17,6 @@ static uint64_t rnd_next(uint64_t *st)
     return *st;
 }
 #define rnd() rnd_next(rng)
-
-static void *map_range(size_t size, unsigned flags)
-{
-    void *p = NULL;
-
-    if (lbox_plat_page_map(&p, size, LBOX_PROT_READ | LBOX_PROT_WRITE,
-                           LBOX_MAP_NORESERVE | flags))
-        return NULL;
-    return p;
-}
 
 static bool all_zero(const void *p, size_t n)
 {
@@ -41,7 +31,7 @@ static bool all_zero(const void *p, size_t n)
 
 static void test_basic(void)
 {
-    void *range = map_range(64 * MIB, 0);
+    void *range = test_map(64 * MIB, 0);
     struct rt_heap *h;
     char *a, *b, *c, *s;
     void *prev;
@@ -155,7 +145,7 @@ static void test_exhaust(void)
 {
     static void *ptrs[4096];
     size_t size = 2 * MIB;
-    void *range = map_range(size, 0);
+    void *range = test_map(size, 0);
     struct rt_heap *h = rt_heap_init(range, size, false);
     int round_count[2] = { 0, 0 };
 
@@ -269,7 +259,7 @@ static struct slot g_slots[3][SLOTS];
 static void test_stress(void)
 {
     size_t size = 1024 * MIB;
-    void *range = map_range(size, 0);
+    void *range = test_map(size, 0);
     struct rt_heap *h = rt_heap_init(range, size, false);
     int bad = 0;
 
@@ -299,7 +289,7 @@ static void worker_main(void *arg)
 static void test_threads(void)
 {
     size_t size = 512 * MIB, stack_size = 256 * 1024;
-    void *range = map_range(size, LBOX_MAP_SHARED);
+    void *range = test_map(size, LBOX_MAP_SHARED);
     struct rt_heap *h = rt_heap_init(range, size, true);
     struct worker w[2];
     void *stacks[2];
@@ -308,7 +298,7 @@ static void test_threads(void)
     CHECK(h != NULL);
     for (int i = 0; i < 2; i++) {
         w[i] = (struct worker){ .h = h, .slots = g_slots[i + 1], .seed = 777 + (uint64_t)i };
-        stacks[i] = map_range(stack_size, 0);
+        stacks[i] = test_map(stack_size, 0);
         CHECK(lbox_plat_thread_create(worker_main, &w[i], stacks[i], stack_size, NULL,
                                       &w[i].exited) > 0);
     }

@@ -4,7 +4,7 @@
  * under the lock, private and shared flavours; plus rt_log and the
  * platform's thread-start contract (tls, exited word, the given stack).
  */
-#include "check.h"
+#include "../check.h"
 
 #define ITERS 300000
 #define NTHREADS 3

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit test of rt's memory, string and number functions (kernel-side code). */
-#include "check.h"
+#include "../check.h"
 
 static unsigned char g_a[600], g_b[600], g_ref[600];
 

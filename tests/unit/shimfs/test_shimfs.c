@@ -7,7 +7,7 @@
  */
 #include <lbox/platform.h>
 
-#include "../rt/check.h"
+#include "../check.h"
 #include "core/fdtable.h"
 #include "core/fs/tmpfs.h"
 #include "core/kernel.h"
@@ -28,20 +28,10 @@ static struct task g_t;
 /* An address no guest may use: the kernel half. */
 #define BAD_PTR 0xffff800000001000ULL
 
-static void *map_range(size_t size, unsigned flags)
-{
-    void *p = NULL;
-
-    if (lbox_plat_page_map(&p, size, LBOX_PROT_READ | LBOX_PROT_WRITE,
-                           LBOX_MAP_NORESERVE | flags))
-        return NULL;
-    return p;
-}
-
 static int setup(void)
 {
-    void *sh = map_range(64 * MIB, LBOX_MAP_SHARED);
-    void *pr = map_range(64 * MIB, 0);
+    void *sh = test_map(64 * MIB, LBOX_MAP_SHARED);
+    void *pr = test_map(64 * MIB, 0);
     struct inode *root;
 
     if (!sh || !pr)
@@ -187,7 +177,7 @@ static void test_big_and_partial(void)
 {
     size_t n = 3 * SHIM_IO_CHUNK + 123;
     char *src = rt_heap_alloc(g_p.heap, n), *dst = rt_heap_alloc(g_p.heap, n);
-    char *two = map_range(8192, 0);
+    char *two = test_map(8192, 0);
     long fd = open_("/big", O_CREAT | O_RDWR, 0600);
 
     for (size_t i = 0; i < n; i++)

@@ -18,7 +18,7 @@
 #include "core/mm.h"
 #include "rt/rt.h"
 
-#include "../rt/check.h"
+#include "../check.h"
 
 static struct kernel g_k;
 static struct process g_p;
@@ -64,15 +64,6 @@ uint64_t mm_total_size(struct mm *mm)
 
 /* --- set-up ------------------------------------------------------------- */
 
-static void *map_range(size_t size)
-{
-    void *base = NULL;
-    if (lbox_plat_page_map(&base, size, LBOX_PROT_READ | LBOX_PROT_WRITE,
-                           LBOX_MAP_NORESERVE) < 0)
-        return NULL;
-    return base;
-}
-
 static void set_cred(uint32_t uid, uint32_t gid)
 {
     struct cred *c = &g_p.cred;
@@ -86,10 +77,10 @@ static int harness_init(void)
     struct inode *root, *dev, *ro;
     size_t sz = 256u << 20;
 
-    g_k.shared = rt_heap_init(map_range(sz), sz, true);
+    g_k.shared = rt_heap_init(test_map(sz, 0), sz, true);
     if (!g_k.shared)
         return -ENOMEM;
-    g_p.heap = rt_heap_init(map_range(64u << 20), 64u << 20, false);
+    g_p.heap = rt_heap_init(test_map(64u << 20, 0), 64u << 20, false);
     lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &g_k.boot_ns);
     lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &g_k.boot_realtime_ns);
     strlcpy(g_k.hostname, "lboxtest", sizeof(g_k.hostname));

@@ -21,6 +21,9 @@ uint64_t nofile_limit(struct task *t);
 
 /* The file at (fd), referenced, or NULL (the caller returns -EBADF). */
 struct file *fd_get(struct task *t, int fd);
+/* The file at (fd) for a call O_PATH descriptors may not make: 0 with
+ * *(out) referenced, or -EBADF (no such fd, or an O_PATH one). */
+long fd_get_open(struct task *t, int fd, struct file **out);
 
 static inline bool file_is_path(const struct file *f)
 {

@@ -82,6 +82,20 @@ struct file *fd_get(struct task *t, int fd)
     return fdt_get(t->proc->fdt, fd);
 }
 
+long fd_get_open(struct task *t, int fd, struct file **out)
+{
+    struct file *f = fd_get(t, fd);
+
+    if (!f)
+        return -EBADF;
+    if (file_is_path(f)) {
+        vfs_file_put(f);
+        return -EBADF;
+    }
+    *out = f;
+    return 0;
+}
+
 int copy_in_partial(struct task *t, void *dst, gaddr_t src, size_t size,
                     size_t *done)
 {

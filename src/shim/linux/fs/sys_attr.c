@@ -30,12 +30,12 @@ static long setattr_at(struct task *t, int dirfd, gaddr_t upath,
 
 static long setattr_fd(struct task *t, int fd, const struct vfs_setattr *sa)
 {
-    struct file *f = fd_get(t, fd);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    ret = file_is_path(f) ? -EBADF : vfs_fsetattr(t, f, sa);
+    if (ret < 0)
+        return ret;
+    ret = vfs_fsetattr(t, f, sa);
     vfs_file_put(f);
     return ret;
 }

@@ -57,15 +57,11 @@ static long do_getdents(struct task *t, int fd, gaddr_t ubuf, unsigned count,
                         bool old_format)
 {
     struct dirent_ctx c = { 0 };
-    struct file *f = fd_get(t, fd);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    if (file_is_path(f)) {
-        ret = -EBADF;
-        goto out_put;
-    }
+    if (ret < 0)
+        return ret;
     if (!S_ISDIR(f->inode->mode)) {
         ret = -ENOTDIR;
         goto out_put;

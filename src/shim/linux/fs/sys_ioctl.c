@@ -82,15 +82,11 @@ long sys_ioctl(struct task *t, const uint64_t a[6])
     int fd = (int)a[0];
     unsigned cmd = (unsigned)a[1];
     gaddr_t uarg = a[2];
-    struct file *f = fd_get(t, fd);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    if (file_is_path(f)) {
-        ret = -EBADF;
-        goto out;
-    }
+    if (ret < 0)
+        return ret;
     switch (cmd) {
     case FIOCLEX:
     case FIONCLEX:
@@ -127,7 +123,6 @@ long sys_ioctl(struct task *t, const uint64_t a[6])
         ret = dev_ioctl(t, f, cmd, uarg);
         break;
     }
-out:
     vfs_file_put(f);
     return ret;
 }

@@ -33,6 +33,28 @@ static void at_path_put(struct task *t, struct at_path *ap)
     path_put(t, ap->path);
 }
 
+/* The old and new paths of rename or link; (old_empty) allows "" for the
+ * old one. Both are held on success, neither on failure. */
+static long at_pair_get(struct task *t, int odirfd, gaddr_t uold,
+                        bool old_empty, int ndirfd, gaddr_t unew,
+                        struct at_path *o, struct at_path *n)
+{
+    long ret = at_path_get(t, odirfd, uold, old_empty, o);
+
+    if (ret < 0)
+        return ret;
+    ret = at_path_get(t, ndirfd, unew, false, n);
+    if (ret < 0)
+        at_path_put(t, o);
+    return ret;
+}
+
+static void at_pair_put(struct task *t, struct at_path *o, struct at_path *n)
+{
+    at_path_put(t, n);
+    at_path_put(t, o);
+}
+
 static long do_mkdirat(struct task *t, int dirfd, gaddr_t upath,
                        uint32_t mode)
 {
@@ -100,15 +122,11 @@ static long do_renameat2(struct task *t, int odirfd, gaddr_t uold,
     if ((flags & VFS_RENAME_EXCHANGE) &&
         (flags & (VFS_RENAME_NOREPLACE | VFS_RENAME_WHITEOUT)))
         return -EINVAL;
-    ret = at_path_get(t, odirfd, uold, false, &o);
+    ret = at_pair_get(t, odirfd, uold, false, ndirfd, unew, &o, &n);
     if (ret < 0)
         return ret;
-    ret = at_path_get(t, ndirfd, unew, false, &n);
-    if (ret == 0) {
-        ret = vfs_rename(t, &o.at, o.path, &n.at, n.path, flags);
-        at_path_put(t, &n);
-    }
-    at_path_put(t, &o);
+    ret = vfs_rename(t, &o.at, o.path, &n.at, n.path, flags);
+    at_pair_put(t, &o, &n);
     return ret;
 }
 
@@ -142,15 +160,12 @@ static long do_linkat(struct task *t, int odirfd, gaddr_t uold, int ndirfd,
         return -EINVAL;
     if ((flags & AT_EMPTY_PATH) && task_cred(t)->euid != 0)
         return -ENOENT;
-    ret = at_path_get(t, odirfd, uold, flags & AT_EMPTY_PATH, &o);
+    ret = at_pair_get(t, odirfd, uold, flags & AT_EMPTY_PATH, ndirfd, unew,
+                      &o, &n);
     if (ret < 0)
         return ret;
-    ret = at_path_get(t, ndirfd, unew, false, &n);
-    if (ret == 0) {
-        ret = vfs_link(t, &o.at, o.path, &n.at, n.path, flags);
-        at_path_put(t, &n);
-    }
-    at_path_put(t, &o);
+    ret = vfs_link(t, &o.at, o.path, &n.at, n.path, flags);
+    at_pair_put(t, &o, &n);
     return ret;
 }
 

@@ -27,41 +27,26 @@ static void cursor_skip_empty(struct seg_cursor *c)
     }
 }
 
-/* Scatter (size) bytes of (buf) to the guest; (moved) gets what landed. */
-static int scatter(struct task *t, struct seg_cursor *c, const char *buf,
-                   size_t size, size_t *moved)
+/* Move (size) bytes between (buf) and the segments at (c): scatter them to
+ * the guest (to_guest) or gather them from it. (moved) gets what moved. */
+static int copy_segs(struct task *t, struct seg_cursor *c, char *buf,
+                     size_t size, bool to_guest, size_t *moved)
 {
     size_t done = 0;
 
     while (done < size) {
+        gaddr_t at;
         size_t n, ok;
+        int ret;
 
         cursor_skip_empty(c);
         n = MIN(size - done, c->seg[c->idx].iov_len - c->off);
-        if (copy_out_partial(t, c->seg[c->idx].iov_base + c->off,
-                             buf + done, n, &ok) < 0) {
-            *moved = done + ok;
-            return -EFAULT;
-        }
-        done += n;
-        c->off += n;
-    }
-    *moved = done;
-    return 0;
-}
-
-static int gather(struct task *t, struct seg_cursor *c, char *buf,
-                  size_t size, size_t *moved)
-{
-    size_t done = 0;
-
-    while (done < size) {
-        size_t n, ok;
-
-        cursor_skip_empty(c);
-        n = MIN(size - done, c->seg[c->idx].iov_len - c->off);
-        if (copy_in_partial(t, buf + done, c->seg[c->idx].iov_base + c->off,
-                            n, &ok) < 0) {
+        at = c->seg[c->idx].iov_base + c->off;
+        if (to_guest)
+            ret = copy_out_partial(t, at, buf + done, n, &ok);
+        else
+            ret = copy_in_partial(t, buf + done, at, n, &ok);
+        if (ret < 0) {
             *moved = done + ok;
             return -EFAULT;
         }
@@ -111,7 +96,7 @@ static long do_readv(struct task *t, struct file *f, const io_seg *seg,
             ret = n;
             break;
         }
-        if (scatter(t, &c, buf, (size_t)n, &moved) < 0) {
+        if (copy_segs(t, &c, buf, (size_t)n, true, &moved) < 0) {
             done += moved;
             ret = -EFAULT;
             break;
@@ -139,7 +124,7 @@ static long do_writev(struct task *t, struct file *f, const io_seg *seg,
         return -ENOMEM;
     while (done < total) {
         size_t want = MIN(total - done, chunk), got;
-        int fault = gather(t, &c, buf, want, &got);
+        int fault = copy_segs(t, &c, buf, want, false, &got);
         long n;
 
         if (got == 0) {
@@ -267,20 +252,56 @@ out_put:
     return ret;
 }
 
+/* read(2), write(2), and pread64(2), pwrite64(2) when (positional). */
+static long rw_one(struct task *t, const uint64_t a[6], bool write,
+                   bool positional)
+{
+    io_seg one = { a[1], a[2] };
+    int64_t pos = positional ? (int64_t)a[3] : -1;
+
+    if (positional && pos < 0)
+        return -EINVAL;
+    return rw_common(t, (int)a[0], &one, 0, 1, write, pos, 0);
+}
+
+/* preadv(2), pwritev(2): on x86-64 the offset is a[3] whole; a[4] (pos_h)
+ * is ignored as in Linux. */
+static long rw_vec_at(struct task *t, const uint64_t a[6], bool write)
+{
+    int64_t pos = (int64_t)a[3];
+
+    if (pos < 0)
+        return -EINVAL;
+    return rw_common(t, (int)a[0], NULL, a[1], a[2], write, pos, 0);
+}
+
+/*
+ * preadv2(2), pwritev2(2): offset -1 is the file position. RWF_HIPRI is a
+ * polling hint and RWF_DSYNC/RWF_SYNC are honoured with an fsync after the
+ * write; RWF_NOWAIT and RWF_APPEND are not supported.
+ */
+#define RWF_SUPPORTED (RWF_HIPRI | RWF_DSYNC | RWF_SYNC)
+
+static long rw_vec2(struct task *t, const uint64_t a[6], bool write)
+{
+    int64_t pos = (int64_t)a[3];
+    int rwf = (int)a[5];
+
+    if (rwf & ~RWF_SUPPORTED)
+        return -EOPNOTSUPP;
+    if (pos < -1)
+        return -EINVAL;
+    return rw_common(t, (int)a[0], NULL, a[1], a[2], write, pos, rwf);
+}
+
 long sys_read(struct task *t, const uint64_t a[6])
 {
-    int fd = (int)a[0];
-    io_seg one = { a[1], a[2] };
-
-    return rw_common(t, fd, &one, 0, 1, /*write=*/false, -1, 0);
+    return rw_one(t, a, false, false);
 }
 
 long sys_write(struct task *t, const uint64_t a[6])
 {
-    int fd = (int)a[0];
-    io_seg one = { a[1], a[2] };
-
-    return rw_common(t, fd, &one, 0, 1, /*write=*/true, -1, 0);
+    return rw_one(t, a, true, false);
 }
 
 long sys_readv(struct task *t, const uint64_t a[6])
@@ -295,73 +316,32 @@ long sys_writev(struct task *t, const uint64_t a[6])
 
 long sys_pread64(struct task *t, const uint64_t a[6])
 {
-    int fd = (int)a[0];
-    io_seg one = { a[1], a[2] };
-    int64_t pos = (int64_t)a[3];
-
-    if (pos < 0)
-        return -EINVAL;
-    return rw_common(t, fd, &one, 0, 1, false, pos, 0);
+    return rw_one(t, a, false, true);
 }
 
 long sys_pwrite64(struct task *t, const uint64_t a[6])
 {
-    int fd = (int)a[0];
-    io_seg one = { a[1], a[2] };
-    int64_t pos = (int64_t)a[3];
-
-    if (pos < 0)
-        return -EINVAL;
-    return rw_common(t, fd, &one, 0, 1, true, pos, 0);
+    return rw_one(t, a, true, true);
 }
 
-/* On x86-64 the offset is a[3] whole; a[4] (pos_h) is ignored as in Linux. */
 long sys_preadv(struct task *t, const uint64_t a[6])
 {
-    int64_t pos = (int64_t)a[3];
-
-    if (pos < 0)
-        return -EINVAL;
-    return rw_common(t, (int)a[0], NULL, a[1], a[2], false, pos, 0);
+    return rw_vec_at(t, a, false);
 }
 
 long sys_pwritev(struct task *t, const uint64_t a[6])
 {
-    int64_t pos = (int64_t)a[3];
-
-    if (pos < 0)
-        return -EINVAL;
-    return rw_common(t, (int)a[0], NULL, a[1], a[2], true, pos, 0);
+    return rw_vec_at(t, a, true);
 }
-
-/*
- * RWF_HIPRI is a polling hint and RWF_DSYNC/RWF_SYNC are honoured with an
- * fsync after the write; RWF_NOWAIT and RWF_APPEND are not supported.
- */
-#define RWF_SUPPORTED (RWF_HIPRI | RWF_DSYNC | RWF_SYNC)
 
 long sys_preadv2(struct task *t, const uint64_t a[6])
 {
-    int64_t pos = (int64_t)a[3];
-    int rwf = (int)a[5];
-
-    if (rwf & ~RWF_SUPPORTED)
-        return -EOPNOTSUPP;
-    if (pos < -1)
-        return -EINVAL;
-    return rw_common(t, (int)a[0], NULL, a[1], a[2], false, pos, rwf);
+    return rw_vec2(t, a, false);
 }
 
 long sys_pwritev2(struct task *t, const uint64_t a[6])
 {
-    int64_t pos = (int64_t)a[3];
-    int rwf = (int)a[5];
-
-    if (rwf & ~RWF_SUPPORTED)
-        return -EOPNOTSUPP;
-    if (pos < -1)
-        return -EINVAL;
-    return rw_common(t, (int)a[0], NULL, a[1], a[2], true, pos, rwf);
+    return rw_vec2(t, a, true);
 }
 
 long sys_lseek(struct task *t, const uint64_t a[6])
@@ -369,14 +349,12 @@ long sys_lseek(struct task *t, const uint64_t a[6])
     int fd = (int)a[0];
     int64_t off = (int64_t)a[1];
     unsigned whence = (unsigned)a[2];
-    struct file *f = fd_get(t, fd);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    if (file_is_path(f))
-        ret = -EBADF;
-    else if (whence > SEEK_HOLE)
+    if (ret < 0)
+        return ret;
+    if (whence > SEEK_HOLE)
         ret = -EINVAL;
     else
         ret = vfs_lseek(t, f, off, (int)whence);

@@ -50,12 +50,10 @@ long sys_ftruncate(struct task *t, const uint64_t a[6])
 
     if (length < 0)
         return -EINVAL;
-    f = fd_get(t, fd);
-    if (!f)
-        return -EBADF;
-    if (file_is_path(f))
-        ret = -EBADF;
-    else if (!S_ISREG(f->inode->mode) || !file_can_write(f))
+    ret = fd_get_open(t, fd, &f);
+    if (ret < 0)
+        return ret;
+    if (!S_ISREG(f->inode->mode) || !file_can_write(f))
         ret = -EINVAL;
     else {
         size_attr(&sa, length);
@@ -67,12 +65,12 @@ long sys_ftruncate(struct task *t, const uint64_t a[6])
 
 static long do_fsync(struct task *t, int fd)
 {
-    struct file *f = fd_get(t, fd);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    ret = file_is_path(f) ? -EBADF : vfs_fsync(t, f);
+    if (ret < 0)
+        return ret;
+    ret = vfs_fsync(t, f);
     vfs_file_put(f);
     return ret;
 }
@@ -101,13 +99,11 @@ long sys_sync(struct task *t, const uint64_t a[6])
 
 long sys_syncfs(struct task *t, const uint64_t a[6])
 {
-    struct file *f = fd_get(t, (int)a[0]);
-    long ret;
+    struct file *f;
+    long ret = fd_get_open(t, (int)a[0], &f);
 
-    if (!f)
-        return -EBADF;
-    ret = file_is_path(f) ? -EBADF : 0;
-    vfs_file_put(f);
+    if (ret == 0)
+        vfs_file_put(f);
     return ret;
 }
 
@@ -166,14 +162,12 @@ long sys_fadvise64(struct task *t, const uint64_t a[6])
     int fd = (int)a[0];
     int64_t len = (int64_t)a[2];
     int advice = (int)a[3];
-    struct file *f = fd_get(t, fd);
-    long ret = 0;
+    struct file *f;
+    long ret = fd_get_open(t, fd, &f);
 
-    if (!f)
-        return -EBADF;
-    if (file_is_path(f))
-        ret = -EBADF;
-    else if (S_ISFIFO(f->inode->mode))
+    if (ret < 0)
+        return ret;
+    if (S_ISFIFO(f->inode->mode))
         ret = -ESPIPE;
     else if (len < 0 || advice < POSIX_FADV_NORMAL ||
              advice > POSIX_FADV_NOREUSE)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tiny check helpers for the rt unit tests: kernel-side code (no libc), so
- * failures are reported with rt_snprintf through lbox_plat_log.
+ * Check helpers shared by the kernel-side unit tests (rt, vfs, p9c, shimfs;
+ * no libc): failures are reported with rt_snprintf through lbox_plat_log,
+ * and test memory comes from hosted-platform pages.
  */
-#ifndef LBOX_TESTS_RT_CHECK_H
-#define LBOX_TESTS_RT_CHECK_H
+#ifndef LBOX_TESTS_UNIT_CHECK_H
+#define LBOX_TESTS_UNIT_CHECK_H
 
 #include <lbox/platform.h>
 
@@ -12,7 +13,8 @@
 
 static int g_checks, g_failed;
 
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+__attribute__((format(printf, 1, 2)))
+static inline void say(const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -55,11 +57,25 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
         }                                                                    \
     } while (0)
 
+#define CHECK_MEM(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)
+
 /* Print the summary line and give main's exit status. */
-static int check_done(const char *name)
+static inline int check_done(const char *name)
 {
     say("%s: %d passed, %d failed\n", name, g_checks - g_failed, g_failed);
     return g_failed ? 1 : 0;
 }
 
-#endif /* LBOX_TESTS_RT_CHECK_H */
+/* (size) bytes of fresh read-write pages, mapped with LBOX_MAP_NORESERVE
+ * and (flags); NULL on failure. */
+static inline void *test_map(size_t size, unsigned flags)
+{
+    void *p = NULL;
+
+    if (lbox_plat_page_map(&p, size, LBOX_PROT_READ | LBOX_PROT_WRITE,
+                           LBOX_MAP_NORESERVE | flags))
+        return NULL;
+    return p;
+}
+
+#endif /* LBOX_TESTS_UNIT_CHECK_H */
