@@ -205,8 +205,9 @@ int p9_walk(struct p9_client *c, uint32_t fid, unsigned nwname,
         return ret;
     do {
         walked = 0;
-        ret = walk_once(c, from, nf, nwname - done, names + done, &walked,
-                        qid);
+        /* A clone walk passes no names at all (names may be NULL). */
+        ret = walk_once(c, from, nf, nwname - done,
+                        nwname ? names + done : names, &walked, qid);
         if (ret < 0) {
             if (from == nf)
                 p9_clunk(c, nf); /* frees nf */
