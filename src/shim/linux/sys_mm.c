@@ -77,10 +77,9 @@ long sys_mmap(struct task *t, const uint64_t a[6])
             ret = -ENODEV;
             goto out;
         }
-    } else if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE) {
-        /* Shared anonymous memory is private to one process until fork
-         * exists, which is indistinguishable for a single process. */
     }
+    /* Shared anonymous memory is mapped private: with one process in the
+     * sandbox (until fork exists) nobody can tell the difference. */
     ret = mm_map(t, addr, len, prot, mflags, f, off, NULL);
 out:
     if (f)
