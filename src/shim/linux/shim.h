@@ -48,6 +48,11 @@ void path_put(struct task *t, char *path);
  */
 int at_loc(struct task *t, int dirfd, const char *path, struct vfs_loc *out);
 
+/* A guest struct timespec as nanoseconds (saturating), or the reverse:
+ * 0, -EFAULT, or -EINVAL for a negative or unnormalized value. */
+int timespec_from_guest(struct task *t, gaddr_t src, int64_t *ns);
+int timespec_to_guest(struct task *t, gaddr_t dst, int64_t ns);
+
 /* Bounce buffer size for read/write-style copies. */
 #define SHIM_IO_CHUNK (64 * 1024)
 

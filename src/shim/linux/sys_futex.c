@@ -16,26 +16,19 @@
 #define L_FUTEX_WAKE_BITSET 10
 #define L_FUTEX_PRIVATE 128
 #define L_FUTEX_CLOCK_REALTIME 256
-#define NSEC 1000000000LL
-
-struct l_timespec {
-    int64_t sec, nsec;
-};
 
 static int futex_timeout(struct task *t, gaddr_t ts_addr, bool absolute,
                          bool realtime, int64_t *out)
 {
-    struct l_timespec ts;
     int64_t ns, now;
+    int err;
 
     *out = -1;
     if (!ts_addr)
         return 0;
-    if (copy_from_guest(t, &ts, ts_addr, sizeof(ts)) < 0)
-        return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC)
-        return -EINVAL;
-    ns = ts.sec > INT64_MAX / NSEC - 1 ? INT64_MAX : ts.sec * NSEC + ts.nsec;
+    err = timespec_from_guest(t, ts_addr, &ns);
+    if (err < 0)
+        return err;
     if (absolute) {
         if (lbox_plat_clock_get(realtime ? LBOX_CLOCK_REALTIME
                                          : LBOX_CLOCK_MONOTONIC, &now) < 0)

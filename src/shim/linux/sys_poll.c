@@ -15,10 +15,6 @@ struct l_pollfd {
     int16_t events, revents;
 };
 
-struct l_timespec {
-    int64_t sec, nsec;
-};
-
 static uint64_t nofile(struct task *t)
 {
     return MIN(t->proc->rlimits[7].cur, (uint64_t)POLL_MAX_FDS);
@@ -39,19 +35,10 @@ static int64_t now_ns(void)
     return ns;
 }
 
-static int get_timespec(struct task *t, gaddr_t src, int64_t *ns)
+static int get_timeout(struct task *t, gaddr_t src, int64_t *ns)
 {
-    struct l_timespec ts;
-
     *ns = -1;
-    if (!src)
-        return 0;
-    if (copy_from_guest(t, &ts, src, sizeof(ts)) < 0)
-        return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC)
-        return -EINVAL;
-    *ns = ts.sec > INT64_MAX / NSEC - 1 ? INT64_MAX : ts.sec * NSEC + ts.nsec;
-    return 0;
+    return src ? timespec_from_guest(t, src, ns) : 0;
 }
 
 /* Linux writes the time left back for ppoll and select. */
@@ -145,7 +132,7 @@ long sys_ppoll(struct task *t, const uint64_t a[6])
     int64_t timeout, start = now_ns();
     uint64_t saved;
     long ret;
-    int err = get_timespec(t, a[2], &timeout);
+    int err = get_timeout(t, a[2], &timeout);
 
     if (err < 0)
         return err;
@@ -255,7 +242,7 @@ long sys_pselect6(struct task *t, const uint64_t a[6])
     int64_t timeout, start = now_ns();
     uint64_t sig[2] = {0, 0}, saved;
     long ret;
-    int err = get_timespec(t, a[4], &timeout);
+    int err = get_timeout(t, a[4], &timeout);
 
     if (err < 0)
         return err;

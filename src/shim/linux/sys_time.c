@@ -6,9 +6,6 @@
  */
 #include "shim/linux/syscalls.h"
 
-struct l_timespec {
-    int64_t sec, nsec;
-};
 struct l_timeval {
     int64_t sec, usec;
 };
@@ -30,26 +27,6 @@ static int plat_clock(uint64_t id)
     }
 }
 
-static int put_ts(struct task *t, gaddr_t dst, int64_t ns)
-{
-    struct l_timespec ts = {ns / NSEC, ns % NSEC};
-
-    return copy_to_guest(t, dst, &ts, sizeof(ts));
-}
-
-static int get_ts(struct task *t, gaddr_t src, int64_t *ns)
-{
-    struct l_timespec ts;
-
-    if (copy_from_guest(t, &ts, src, sizeof(ts)) < 0)
-        return -EFAULT;
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NSEC)
-        return -EINVAL;
-    if (ts.sec > INT64_MAX / NSEC - 1)
-        ts.sec = INT64_MAX / NSEC - 1;
-    *ns = ts.sec * NSEC + ts.nsec;
-    return 0;
-}
 
 long sys_clock_gettime(struct task *t, const uint64_t a[6])
 {
@@ -60,7 +37,7 @@ long sys_clock_gettime(struct task *t, const uint64_t a[6])
     if (clock < 0)
         return clock;
     err = lbox_plat_clock_get(clock, &ns);
-    return err < 0 ? err : put_ts(t, a[1], ns);
+    return err < 0 ? err : timespec_to_guest(t, a[1], ns);
 }
 
 long sys_clock_getres(struct task *t, const uint64_t a[6])
@@ -74,7 +51,7 @@ long sys_clock_getres(struct task *t, const uint64_t a[6])
     if (!a[1])
         return 0;
     err = lbox_plat_clock_res(clock, &ns);
-    return err < 0 ? err : put_ts(t, a[1], ns);
+    return err < 0 ? err : timespec_to_guest(t, a[1], ns);
 }
 
 long sys_gettimeofday(struct task *t, const uint64_t a[6])
@@ -117,14 +94,14 @@ static long sleep_rel(struct task *t, int clock, int64_t ns, gaddr_t rem)
     int err = lbox_plat_sleep(clock, ns);
 
     if (err == -EINTR && rem)
-        put_ts(t, rem, 0);
+        timespec_to_guest(t, rem, 0);
     return err;
 }
 
 long sys_nanosleep(struct task *t, const uint64_t a[6])
 {
     int64_t ns;
-    int err = get_ts(t, a[0], &ns);
+    int err = timespec_from_guest(t, a[0], &ns);
 
     if (err < 0)
         return err;
@@ -142,7 +119,7 @@ long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
         return -EINVAL;
     if (clock == LBOX_CLOCK_PROCESS)
         return -EOPNOTSUPP;
-    err = get_ts(t, a[2], &ns);
+    err = timespec_from_guest(t, a[2], &ns);
     if (err < 0)
         return err;
     if (flags & L_TIMER_ABSTIME) {
