@@ -22,8 +22,7 @@
 #define BOOT_HEAP_SIZE   (4ULL << 30)
 #define BOOT_P9_MSIZE    (512 * 1024 + 24)
 
-static int map_heap(struct mm *mm, size_t size, bool shared,
-                    struct rt_heap **out)
+static int map_heap(size_t size, bool shared, struct rt_heap **out)
 {
     void *base = NULL;
     unsigned flags = LBOX_MAP_NORESERVE | (shared ? LBOX_MAP_SHARED : 0);
@@ -33,12 +32,7 @@ static int map_heap(struct mm *mm, size_t size, bool shared,
     if (err < 0)
         return err;
     *out = rt_heap_init(base, size, shared);
-    if (!*out)
-        return -ENOMEM;
-    if (mm)
-        return mm_reserve_lbox(mm, (uint64_t)base, (uint64_t)base + size,
-                               "[lbox]");
-    return 0;
+    return *out ? 0 : -ENOMEM;
 }
 
 static void init_rlimits(struct process *p)
@@ -216,9 +210,9 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
     struct task *t;
     int err;
 
-    err = map_heap(NULL, BOOT_SHARED_SIZE, true, &shared);
+    err = map_heap(BOOT_SHARED_SIZE, true, &shared);
     if (!err)
-        err = map_heap(NULL, BOOT_HEAP_SIZE, false, &heap);
+        err = map_heap(BOOT_HEAP_SIZE, false, &heap);
     if (err < 0)
         return err;
     k = rt_heap_zalloc(shared, sizeof(*k));
