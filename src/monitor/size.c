@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Byte counts from the command line (monitor, host side). */
+#include <errno.h>
+#include <stdint.h>
+
+#include "monitor/size.h"
+
+int mon_parse_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    const char *p = s;
+
+    if (!s || *s < '0' || *s > '9')
+        return -EINVAL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (v > (UINT64_MAX - d) / 10)
+            return -ERANGE;
+        v = v * 10 + d;
+    }
+    switch (*p) {
+    case 'k': case 'K': shift = 10; p++; break;
+    case 'm': case 'M': shift = 20; p++; break;
+    case 'g': case 'G': shift = 30; p++; break;
+    case 't': case 'T': shift = 40; p++; break;
+    default: break;
+    }
+    if (*p == 'b' || *p == 'B')
+        p++;
+    if (*p)
+        return -EINVAL;
+    if (shift && v > UINT64_MAX >> shift)
+        return -ERANGE;
+    *out = v << shift;
+    return 0;
+}

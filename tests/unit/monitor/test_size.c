@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* mon_parse_size: the byte counts of --memory, --tmpfs-size and friends. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "monitor/size.h"
+
+static int fails;
+
+static void want(const char *s, int err, uint64_t v)
+{
+    uint64_t got = 12345;
+    int r = mon_parse_size(s, &got);
+
+    if (r != err || (!err && got != v)) {
+        printf("FAIL: '%s': got %d/%llu, want %d/%llu\n", s ? s : "(null)",
+               r, (unsigned long long)got, err, (unsigned long long)v);
+        fails++;
+    }
+}
+
+int main(void)
+{
+    want("0", 0, 0);
+    want("4096", 0, 4096);
+    want("1k", 0, 1024);
+    want("512m", 0, 512ull << 20);
+    want("512MB", 0, 512ull << 20);
+    want("2G", 0, 2ull << 30);
+    want("3t", 0, 3ull << 40);
+    want("18446744073709551615", 0, UINT64_MAX);
+    want("18446744073709551616", -ERANGE, 0);
+    want("17179869184g", -ERANGE, 0);
+    want("", -EINVAL, 0);
+    want(NULL, -EINVAL, 0);
+    want("-1", -EINVAL, 0);
+    want("1x", -EINVAL, 0);
+    want("1 m", -EINVAL, 0);
+    want("m", -EINVAL, 0);
+    want("1mm", -EINVAL, 0);
+    printf("%s\n", fails ? "FAIL" : "ok");
+    return fails != 0;
+}
