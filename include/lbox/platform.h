@@ -158,7 +158,9 @@ void lbox_plat_log(const char *msg, size_t size);
 #define LBOX_CHAN_STDERR 2
 #define LBOX_CHAN_FS     3 /* 9P2000.L to the monitor's file server */
 #define LBOX_CHAN_NET    4 /* IP packets (not yet used) */
-#define LBOX_CHAN_COUNT  5
+#define LBOX_CHAN_FS_USER 5 /* 9P2000.L to the file server of the user's
+                               own mounts, served with the user's identity */
+#define LBOX_CHAN_COUNT  6
 
 /* Read or write up to (size) bytes; blocks. Returns the count, 0 at end. */
 long lbox_plat_chan_read(int chan, void *buf, size_t size);

@@ -25,6 +25,7 @@ struct kernel {
     struct rt_heap *shared;   /* objects every process of the sandbox shares */
     struct vfs *vfs;          /* mounts and "/" */
     struct p9_client *p9;     /* the file channel, NULL without one */
+    struct p9_client *p9_user; /* the user's mounts' channel, or NULL */
     int64_t boot_ns;          /* LBOX_CLOCK_MONOTONIC at boot */
     int64_t boot_realtime_ns;
     uint32_t next_pid;

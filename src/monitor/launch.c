@@ -21,7 +21,22 @@
 
 #include "monitor/launch.h"
 
-#define KERNEL_FD_9P 3
+/*
+ * Two file servers, each confined to its own mounts: the default view of
+ * the host's system directories (and the cwd), served as nobody when lbox
+ * runs as root so a sandbox never reads what only root may; and the user's
+ * own -v mounts, served with the invoking user's identity so that
+ * `-v $PWD:/work:rw` writes files the user owns.
+ */
+enum { SRV_VIEW, SRV_USER, SRV_COUNT };
+
+/* Where the kernel image finds each server's channel (hostcalls.def). */
+static const int g_kernel_fd[SRV_COUNT] = {3, 5};
+
+struct server {
+    int sv[2];          /* [0] the server's end, [1] the kernel image's */
+    pid_t pid;
+};
 
 /* lbox-kernel next to the lbox binary, else where the build put it. */
 static int find_kernel(const struct mon_launch_config *cfg, char *out,
@@ -54,10 +69,10 @@ static int find_kernel(const struct mon_launch_config *cfg, char *out,
     return -ENOENT;
 }
 
-/* The identity the file server reads host files as. */
-static void server_identity(uid_t *uid, gid_t *gid)
+/* The identity a file server reads and writes host files as. */
+static void server_identity(int class, uid_t *uid, gid_t *gid)
 {
-    if (geteuid() == 0) {
+    if (geteuid() == 0 && class == SRV_VIEW) {
         *uid = 65534;   /* nobody: a default sandbox sees no root-only file */
         *gid = 65534;
     } else {
@@ -66,14 +81,32 @@ static void server_identity(uid_t *uid, gid_t *gid)
     }
 }
 
-static _Noreturn void run_server(const struct mon_launch_config *cfg, int fd)
+static bool serves(int class, const struct mon_mount *m)
 {
-    struct mon_p9srv_config sc = {.mounts = cfg->mounts,
-                                  .nmounts = cfg->nmounts};
+    return m->user == (class == SRV_USER);
+}
+
+static _Noreturn void run_server(const struct mon_launch_config *cfg,
+                                 struct server *servers, int class)
+{
+    struct mon_mount mounts[MON_MAX_MOUNTS];
+    struct mon_p9srv_config sc = {.mounts = mounts};
     struct mon_p9srv *srv;
+    int fd = servers[class].sv[0];
     int err;
 
-    server_identity(&sc.uid, &sc.gid);
+    /* Only its own end: a copy of another channel would keep that
+     * server from ever seeing the sandbox's end close. */
+    for (int c = 0; c < SRV_COUNT; c++) {
+        if (servers[c].sv[1] >= 0)
+            close(servers[c].sv[1]);
+        if (c != class && servers[c].sv[0] >= 0)
+            close(servers[c].sv[0]);
+    }
+    for (size_t i = 0; i < cfg->nmounts; i++)
+        if (serves(class, &cfg->mounts[i]))
+            mounts[sc.nmounts++] = cfg->mounts[i];
+    server_identity(class, &sc.uid, &sc.gid);
     err = mon_p9srv_new(&sc, &srv);
     if (!err)
         err = mon_p9srv_sandbox(srv);
@@ -128,8 +161,8 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
     if (cpus > 0)
         ADD("--cpus=%ld", cpus);
     for (size_t m = 0; m < cfg->nmounts; m++)
-        ADD("--mount=%s:%s", cfg->mounts[m].guest,
-            cfg->mounts[m].rw ? "rw" : "ro");
+        ADD("--%smount=%s:%s", cfg->mounts[m].user ? "user-" : "",
+            cfg->mounts[m].guest, cfg->mounts[m].rw ? "rw" : "ro");
     for (size_t l = 0; l < cfg->nlinks; l++)
         ADD("--symlink=%s:%s", cfg->links[l].path, cfg->links[l].target);
     ADD("--");
@@ -140,20 +173,50 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
     return argv;
 }
 
+/* Move the kernel image's channel ends to their fixed numbers, by way of
+ * high ones so that no dup2 clobbers another end, and close the rest:
+ * nothing but the standard streams and the 9P channels crosses over. */
+static int place_channels(struct server *servers)
+{
+    int tmp[SRV_COUNT], top = 0;
+
+    for (int c = 0; c < SRV_COUNT; c++) {
+        tmp[c] = -1;
+        if (servers[c].sv[1] < 0)
+            continue;
+        tmp[c] = fcntl(servers[c].sv[1], F_DUPFD_CLOEXEC, 64);
+        if (tmp[c] < 0)
+            return -errno;
+    }
+    for (int c = 0; c < SRV_COUNT; c++) {
+        if (tmp[c] < 0)
+            continue;
+        if (dup2(tmp[c], g_kernel_fd[c]) < 0)
+            return -errno;
+        if (g_kernel_fd[c] > top)
+            top = g_kernel_fd[c];
+    }
+    for (int fd = 3; fd <= top; fd++) {
+        bool keep = false;
+
+        for (int c = 0; c < SRV_COUNT; c++)
+            keep |= tmp[c] >= 0 && g_kernel_fd[c] == fd;
+        if (!keep)
+            close(fd);
+    }
+    if (syscall(SYS_close_range, top + 1, ~0U, 0) < 0)
+        for (int i = top + 1; i < 1024; i++)
+            close(i);
+    return 0;
+}
+
 static _Noreturn void run_kernel(const struct mon_launch_config *cfg,
-                                 const char *kernel, int fd)
+                                 const char *kernel, struct server *servers)
 {
     char **argv = kernel_argv(cfg, kernel);
 
-    if (!argv)
+    if (!argv || place_channels(servers) < 0)
         _exit(125);
-    if (fd == KERNEL_FD_9P ? fcntl(fd, F_SETFD, 0) < 0
-                           : dup2(fd, KERNEL_FD_9P) < 0)
-        _exit(125);
-    /* Nothing but the standard streams and the 9P channel crosses over. */
-    if (syscall(SYS_close_range, KERNEL_FD_9P + 1, ~0U, 0) < 0)
-        for (int i = KERNEL_FD_9P + 1; i < 1024; i++)
-            close(i);
     enter_namespaces();
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
@@ -185,38 +248,76 @@ static int wait_status(pid_t pid)
     return 128 + WTERMSIG(st);
 }
 
+static void close_channels(struct server *servers, int end)
+{
+    for (int c = 0; c < SRV_COUNT; c++) {
+        if (servers[c].sv[end] >= 0)
+            close(servers[c].sv[end]);
+        servers[c].sv[end] = -1;
+    }
+}
+
+static void reap_servers(struct server *servers)
+{
+    for (int c = 0; c < SRV_COUNT; c++)
+        if (servers[c].pid > 0)
+            while (waitpid(servers[c].pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+}
+
+/* A socketpair and a process for each server that has mounts to serve. */
+static int start_servers(const struct mon_launch_config *cfg,
+                         struct server *servers)
+{
+    for (int c = 0; c < SRV_COUNT; c++)
+        servers[c] = (struct server){.sv = {-1, -1}, .pid = -1};
+    for (int c = 0; c < SRV_COUNT; c++) {
+        for (size_t i = 0; i < cfg->nmounts; i++) {
+            if (!serves(c, &cfg->mounts[i]))
+                continue;
+            if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+                           servers[c].sv) < 0)
+                return -errno;
+            break;
+        }
+    }
+    fflush(NULL);
+    for (int c = 0; c < SRV_COUNT; c++) {
+        if (servers[c].sv[0] < 0)
+            continue;
+        servers[c].pid = fork();
+        if (servers[c].pid < 0)
+            return -errno;
+        if (servers[c].pid == 0)
+            run_server(cfg, servers, c);
+    }
+    close_channels(servers, 0);
+    return 0;
+}
+
 int mon_launch(const struct mon_launch_config *cfg)
 {
     char kernel[PATH_MAX];
     struct sigaction sa = {.sa_handler = forward_signal};
-    pid_t server, pid;
-    int sv[2], status;
+    struct server servers[SRV_COUNT];
+    pid_t pid;
+    int status;
 
     if (find_kernel(cfg, kernel, sizeof(kernel)) < 0) {
         fprintf(stderr, "lbox: cannot find lbox-kernel next to lbox\n");
         return -ENOENT;
     }
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        return -errno;
-    fflush(NULL);
-    server = fork();
-    if (server < 0)
-        return -errno;
-    if (server == 0) {
-        close(sv[1]);
-        run_server(cfg, sv[0]);
-    }
-    close(sv[0]);
+    status = start_servers(cfg, servers);
+    if (status < 0)
+        goto fail;
     pid = fork();
     if (pid < 0) {
         status = -errno;
-        close(sv[1]);
-        waitpid(server, NULL, 0);
-        return status;
+        goto fail;
     }
     if (pid == 0)
-        run_kernel(cfg, kernel, sv[1]);
-    close(sv[1]);
+        run_kernel(cfg, kernel, servers);
+    close_channels(servers, 1);
     g_kernel_pid = pid;
     /* Terminal signals reach the sandbox directly; pass on the rest. */
     signal(SIGINT, SIG_IGN);
@@ -224,7 +325,12 @@ int mon_launch(const struct mon_launch_config *cfg)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     status = wait_status(pid);
-    /* The server sees EOF once the kernel image is gone. */
-    waitpid(server, NULL, 0);
+    /* The servers see EOF once the kernel image is gone. */
+    reap_servers(servers);
+    return status;
+fail:
+    close_channels(servers, 0);
+    close_channels(servers, 1);
+    reap_servers(servers);
     return status;
 }

@@ -43,6 +43,11 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd);
 int mon_add_mount(struct mon_launch_config *cfg, const char *host,
                   const char *guest, bool rw);
 
+/* Add one of the user's own mounts (-v): served by a file server of its
+ * own with the invoking user's identity (see mon_launch). */
+int mon_add_user_mount(struct mon_launch_config *cfg, const char *host,
+                       const char *guest, bool rw);
+
 /* Free the mount and link strings the config owns. */
 void mon_launch_config_release(struct mon_launch_config *cfg);
 

@@ -92,7 +92,7 @@ static int parse_volume(struct mon_launch_config *cfg, const char *spec)
         err = -errno;
         goto out;
     }
-    err = mon_add_mount(cfg, real, guest, rw);
+    err = mon_add_user_mount(cfg, real, guest, rw);
 out:
     free(s);
     return err;

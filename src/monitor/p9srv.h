@@ -12,6 +12,8 @@ struct mon_mount {
     const char *host;   /* absolute host directory (or file) */
     const char *guest;  /* absolute guest path, also the 9P attach name */
     bool rw;            /* false: read-only */
+    bool user;          /* one of the user's own (-v) mounts: served by a
+                           second server with the user's identity */
 };
 
 struct mon_p9srv_config {

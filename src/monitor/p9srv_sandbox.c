@@ -4,6 +4,7 @@
  * restricts itself with Landlock to exactly the mount sources. */
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +139,34 @@ out:
     return err;
 }
 
+/* Serving root's own mounts as root: keep only what file ownership and
+ * permission checks need (chown, DAC override and search, owner checks),
+ * and nothing in the bounding or ambient sets that could bring the rest
+ * back. Set-id bits are stripped by the server itself, so no FSETID. */
+#define P9_KEEP_CAPS ((1u << CAP_CHOWN) | (1u << CAP_DAC_OVERRIDE) | \
+                      (1u << CAP_DAC_READ_SEARCH) | (1u << CAP_FOWNER))
+
+static int keep_file_caps(void)
+{
+    struct __user_cap_header_struct hdr = {
+        .version = _LINUX_CAPABILITY_VERSION_3,
+    };
+    struct __user_cap_data_struct data[2] = {
+        {.effective = P9_KEEP_CAPS, .permitted = P9_KEEP_CAPS},
+    };
+
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+        if (cap > 31 || !(P9_KEEP_CAPS & (1u << cap)))
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+                return -errno;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+        errno != EINVAL)
+        return -errno;
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        return -errno;
+    return 0;
+}
+
 static int drop_identity(struct mon_p9srv *srv)
 {
     if (geteuid() != 0)
@@ -148,7 +177,7 @@ static int drop_identity(struct mon_p9srv *srv)
         return -errno;
     if (setresuid(srv->uid, srv->uid, srv->uid) < 0)
         return -errno;
-    return 0;
+    return srv->uid == 0 ? keep_file_caps() : 0;
 }
 
 int mon_p9srv_sandbox(struct mon_p9srv *srv)

@@ -49,6 +49,7 @@ int mon_add_mount(struct mon_launch_config *cfg, const char *host,
     m->host = strdup(host);
     m->guest = strdup(guest);
     m->rw = rw;
+    m->user = false;
     if (!m->host || !m->guest) {
         free((char *)m->host);
         free((char *)m->guest);
@@ -56,6 +57,16 @@ int mon_add_mount(struct mon_launch_config *cfg, const char *host,
     }
     cfg->nmounts++;
     return 0;
+}
+
+int mon_add_user_mount(struct mon_launch_config *cfg, const char *host,
+                       const char *guest, bool rw)
+{
+    int err = mon_add_mount(cfg, host, guest, rw);
+
+    if (!err)
+        cfg->mounts[cfg->nmounts - 1].user = true;
+    return err;
 }
 
 void mon_launch_config_release(struct mon_launch_config *cfg)

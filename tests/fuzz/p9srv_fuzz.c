@@ -72,7 +72,8 @@ static void *drain(void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct mon_mount m[2] = {{g_rw, "/", true}, {g_ro, "/ro", false}};
+    struct mon_mount m[2] = {{.host = g_rw, .guest = "/", .rw = true},
+                             {.host = g_ro, .guest = "/ro", .rw = false}};
     struct mon_p9srv_config cfg = {m, 2, getuid(), getgid()};
     struct mon_p9srv *srv;
     pthread_t th;

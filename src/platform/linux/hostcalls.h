@@ -51,6 +51,7 @@ struct hostcall {
 #define HC_FD_STDOUT 1
 #define HC_FD_STDERR 2
 #define HC_FD_9P     3
+#define HC_FD_9P_USER 5
 
 extern const struct hostcall g_hostcalls[];
 extern const unsigned g_hostcalls_count;

@@ -121,6 +121,7 @@ static int chan_fd(int chan)
     case LBOX_CHAN_STDOUT: return HC_FD_STDOUT;
     case LBOX_CHAN_STDERR: return HC_FD_STDERR;
     case LBOX_CHAN_FS:     return HC_FD_9P;
+    case LBOX_CHAN_FS_USER: return HC_FD_9P_USER;
     default:               return -ENODEV;
     }
 }

@@ -127,6 +127,26 @@ static int mount_fs(struct task *t, const char *path, struct inode *root)
     return err;
 }
 
+/* The client of the default view's file server, or of the one serving the
+ * user's own mounts; connected on first use. */
+static int file_channel(struct kernel *k, bool user, struct p9_client **out)
+{
+    struct p9_client **c = user ? &k->p9_user : &k->p9;
+    int chan = user ? LBOX_CHAN_FS_USER : LBOX_CHAN_FS;
+    int err;
+
+    if (!*c) {
+        err = p9_client_connect(k, chan, BOOT_P9_MSIZE, c);
+        if (err < 0) {
+            rt_log("lbox-kernel: file server handshake failed on channel "
+                   "%d (%d)\n", chan, err);
+            return err;
+        }
+    }
+    *out = *c;
+    return 0;
+}
+
 static int mount_tree(struct task *t, const struct boot_config *cfg)
 {
     struct kernel *k = t->k;
@@ -158,18 +178,15 @@ static int mount_tree(struct task *t, const struct boot_config *cfg)
                                                 .mode = 01777});
     if (err < 0)
         return err;
-    if (cfg->nmounts) {
-        err = p9_client_connect(k, LBOX_CHAN_FS, BOOT_P9_MSIZE, &k->p9);
-        if (err < 0) {
-            rt_log("lbox-kernel: file server handshake failed (%d)\n", err);
-            return err;
-        }
-    }
     for (unsigned i = 0; i < cfg->nmounts; i++) {
         const struct boot_mount *m = &cfg->mounts[i];
         struct inode *mroot = NULL;
+        struct p9_client *c;
 
-        err = p9fs_mount(k, k->p9, m->guest, m->guest, !m->rw, cfg->uid,
+        err = file_channel(k, m->user, &c);
+        if (err < 0)
+            return err;
+        err = p9fs_mount(k, c, m->guest, m->guest, !m->rw, cfg->uid,
                          &mroot);
         if (!err)
             err = mount_fs(t, m->guest, mroot);

@@ -13,6 +13,7 @@
 struct boot_mount {
     const char *guest;      /* where, and the 9P attach name */
     bool rw;
+    bool user;              /* on LBOX_CHAN_FS_USER, not LBOX_CHAN_FS */
 };
 
 struct boot_link {

@@ -25,7 +25,7 @@ static const char *opt_value(const char *arg, const char *name)
     return arg + n + 1;
 }
 
-static int parse_mount(struct boot_config *cfg, char *v)
+static int parse_mount(struct boot_config *cfg, char *v, bool user)
 {
     char *colon = strrchr(v, ':');
 
@@ -36,6 +36,7 @@ static int parse_mount(struct boot_config *cfg, char *v)
         return -EINVAL;
     cfg->mounts[cfg->nmounts].guest = v;
     cfg->mounts[cfg->nmounts].rw = !strcmp(colon + 1, "rw");
+    cfg->mounts[cfg->nmounts].user = user;
     cfg->nmounts++;
     return 0;
 }
@@ -95,8 +96,11 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
             if (parse_u64(val, &v, a) < 0 || v == 0 || v > 4096)
                 return -EINVAL;
             cfg->ncpus = (uint32_t)v;
-        } else if (!strncmp(a, "--mount=", 8)) {
-            if (parse_mount(cfg, a + 8) < 0) {
+        } else if (!strncmp(a, "--mount=", 8) ||
+                   !strncmp(a, "--user-mount=", 13)) {
+            bool user = a[2] == 'u';
+
+            if (parse_mount(cfg, a + (user ? 13 : 8), user) < 0) {
                 rt_log("lbox-kernel: bad %s\n", a);
                 return -EINVAL;
             }
