@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -81,19 +82,31 @@ static void server_identity(int class, uid_t *uid, gid_t *gid)
     }
 }
 
+/* In a child right after fork: die with the monitor, so neither the
+ * sandbox nor a file server outlives lbox, however lbox ends. The parent
+ * check closes the race with a monitor that died before the prctl. */
+static void die_with_monitor(pid_t monitor)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != monitor)
+        _exit(125);
+}
+
 static bool serves(int class, const struct mon_mount *m)
 {
     return m->user == (class == SRV_USER);
 }
 
 static _Noreturn void run_server(const struct mon_launch_config *cfg,
-                                 struct server *servers, int class)
+                                 struct server *servers, int class,
+                                 pid_t monitor)
 {
     struct mon_mount mounts[MON_MAX_MOUNTS];
     struct mon_p9srv_config sc = {.mounts = mounts};
     struct mon_p9srv *srv;
     int fd = servers[class].sv[0];
     int err;
+
+    die_with_monitor(monitor);
 
     /* Only its own end: a copy of another channel would keep that
      * server from ever seeing the sandbox's end close. */
@@ -211,9 +224,14 @@ static int place_channels(struct server *servers)
 }
 
 static _Noreturn void run_kernel(const struct mon_launch_config *cfg,
-                                 const char *kernel, struct server *servers)
+                                 const char *kernel, struct server *servers,
+                                 pid_t monitor)
 {
-    char **argv = kernel_argv(cfg, kernel);
+    char **argv;
+
+    /* Kept across the execve below: lbox-kernel is not set-id. */
+    die_with_monitor(monitor);
+    argv = kernel_argv(cfg, kernel);
 
     if (!argv || place_channels(servers) < 0)
         _exit(125);
@@ -225,13 +243,16 @@ static _Noreturn void run_kernel(const struct mon_launch_config *cfg,
     _exit(125);
 }
 
-static pid_t g_kernel_pid;
+/* The sandbox as a pidfd: once reaped it names no process, so a signal
+ * forwarded late can never reach another process that took its pid. */
+static int g_kernel_pidfd = -1;
 
 static void forward_signal(int sig)
 {
-    if (g_kernel_pid > 0)
-        kill(g_kernel_pid, sig);
+    if (g_kernel_pidfd >= 0)
+        syscall(SYS_pidfd_send_signal, g_kernel_pidfd, sig, NULL, 0);
 }
+
 
 static int wait_status(pid_t pid)
 {
@@ -269,6 +290,8 @@ static void reap_servers(struct server *servers)
 static int start_servers(const struct mon_launch_config *cfg,
                          struct server *servers)
 {
+    pid_t monitor = getpid();
+
     for (int c = 0; c < SRV_COUNT; c++)
         servers[c] = (struct server){.sv = {-1, -1}, .pid = -1};
     for (int c = 0; c < SRV_COUNT; c++) {
@@ -289,7 +312,7 @@ static int start_servers(const struct mon_launch_config *cfg,
         if (servers[c].pid < 0)
             return -errno;
         if (servers[c].pid == 0)
-            run_server(cfg, servers, c);
+            run_server(cfg, servers, c, monitor);
     }
     close_channels(servers, 0);
     return 0;
@@ -300,7 +323,7 @@ int mon_launch(const struct mon_launch_config *cfg)
     char kernel[PATH_MAX];
     struct sigaction sa = {.sa_handler = forward_signal};
     struct server servers[SRV_COUNT];
-    pid_t pid;
+    pid_t pid, monitor = getpid();
     int status;
 
     if (find_kernel(cfg, kernel, sizeof(kernel)) < 0) {
@@ -316,15 +339,24 @@ int mon_launch(const struct mon_launch_config *cfg)
         goto fail;
     }
     if (pid == 0)
-        run_kernel(cfg, kernel, servers);
+        run_kernel(cfg, kernel, servers, monitor);
     close_channels(servers, 1);
-    g_kernel_pid = pid;
+    g_kernel_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (g_kernel_pidfd < 0)
+        fprintf(stderr, "lbox: warning: no pidfd for the sandbox (%s); "
+                "signals to lbox are not forwarded\n", strerror(errno));
     /* Terminal signals reach the sandbox directly; pass on the rest. */
     signal(SIGINT, SIG_IGN);
     signal(SIGQUIT, SIG_IGN);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     status = wait_status(pid);
+    if (g_kernel_pidfd >= 0) {
+        int fd = g_kernel_pidfd;
+
+        g_kernel_pidfd = -1;
+        close(fd);
+    }
     /* The servers see EOF once the kernel image is gone. */
     reap_servers(servers);
     return status;
