@@ -413,12 +413,15 @@ int p9_fid_reopen(struct p9_fid *fid, int flags)
     struct stat st;
     int fd;
 
-    flags |= O_NOFOLLOW;
+    /* O_NONBLOCK: open() never waits, whatever the guest swapped in under
+     * the name (a FIFO, a file with a lease); it changes nothing for the
+     * regular files and directories that are served. */
+    flags |= O_NOFOLLOW | O_NONBLOCK;
     if (S_ISDIR(fid->mode)) {
         fd = openat(fid->fd, ".", flags | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
             return -errno;
-    } else if (S_ISREG(fid->mode) || S_ISFIFO(fid->mode)) {
+    } else if (S_ISREG(fid->mode)) {
         if (fid->pfd < 0 || !fid->name)
             return -ESTALE;
         fd = p9_openat2(fid->pfd, fid->name, flags, 0);
@@ -426,8 +429,8 @@ int p9_fid_reopen(struct p9_fid *fid, int flags)
             return fd;
     } else if (S_ISLNK(fid->mode)) {
         return -ELOOP;
-    } else if (S_ISSOCK(fid->mode)) {
-        return -ENXIO;
+    } else if (S_ISSOCK(fid->mode) || S_ISFIFO(fid->mode)) {
+        return -ENXIO;      /* never opened: the server must not block */
     } else {
         return -EPERM;      /* devices are not served */
     }

@@ -31,10 +31,14 @@ static int finish_open(struct mon_p9srv *srv, struct p9_fid *fid, int fd,
 {
     struct p9_qid qid;
     struct stat st;
+    int err = 0;
 
-    if (fstat(fd, &st) < 0) {
-        int err = -errno;
-
+    /* Only regular files and directories are served for I/O. */
+    if (fstat(fd, &st) < 0)
+        err = -errno;
+    else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        err = -ENXIO;
+    if (err) {
         close(fd);
         return err;
     }
@@ -126,7 +130,7 @@ int p9_op_lcreate(struct mon_p9srv *srv, struct p9_in *in,
     if ((flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
     /* No set-id bits on new files: the host would honour them. */
-    fd = p9_openat2(fid->fd, name, flags, mode & 01777);
+    fd = p9_openat2(fid->fd, name, flags | O_NONBLOCK, mode & 01777);
     if (fd < 0)
         return fd;
     pfd = p9_openat2(fid->fd, name, O_PATH | O_NOFOLLOW, 0);
