@@ -13,10 +13,32 @@ struct l_timeval {
 #define NSEC 1000000000LL
 #define L_TIMER_ABSTIME 1
 
-/* Linux clock ids to the platform's; -EINVAL for the rest (including the
- * negative per-process CPU clock ids, not served yet). */
-static int plat_clock(uint64_t id)
+/*
+ * Negative ids are CPU-time clocks as Linux encodes them: ~pid << 3, bit 2
+ * for a thread (pid is then a tid), the low two bits PROF, VIRT or SCHED
+ * (3 is not a CPU clock). pid 0 is the caller. Only the caller's own
+ * process and thread are served; all three kinds read the host's CPU time
+ * of the sandbox process or thread, which counts lbox's own work too.
+ */
+#define L_CPUCLOCK_PERTHREAD 4
+#define L_CPUCLOCK_KIND      3
+
+static int cpu_clock(const struct task *t, int id)
 {
+    int pid = ~(id >> 3);
+
+    if ((id & L_CPUCLOCK_KIND) == L_CPUCLOCK_KIND)
+        return -EINVAL;
+    if (id & L_CPUCLOCK_PERTHREAD)
+        return pid == 0 || pid == t->tid ? LBOX_CLOCK_THREAD : -EINVAL;
+    return pid == 0 || pid == t->proc->pid ? LBOX_CLOCK_PROCESS : -EINVAL;
+}
+
+/* Linux clock ids to the platform's; -EINVAL for the rest. */
+static int plat_clock(const struct task *t, uint64_t id)
+{
+    if ((int)id < 0)
+        return cpu_clock(t, (int)id);
     switch ((int)id) {
     case 0: case 5: case 8: return LBOX_CLOCK_REALTIME;  /* +COARSE, ALARM */
     case 1: case 4: case 6: return LBOX_CLOCK_MONOTONIC; /* +RAW, COARSE */
@@ -30,7 +52,7 @@ static int plat_clock(uint64_t id)
 
 long sys_clock_gettime(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(a[0]);
+    int clock = plat_clock(t, a[0]);
     int64_t ns;
     int err;
 
@@ -42,7 +64,7 @@ long sys_clock_gettime(struct task *t, const uint64_t a[6])
 
 long sys_clock_getres(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(a[0]);
+    int clock = plat_clock(t, a[0]);
     int64_t ns;
     int err;
 
@@ -110,7 +132,7 @@ long sys_nanosleep(struct task *t, const uint64_t a[6])
 
 long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(a[0]);
+    int clock = plat_clock(t, a[0]);
     int flags = (int)a[1];
     int64_t ns, now;
     int err;
