@@ -100,6 +100,11 @@ bool vfs_same_inode(const struct inode *a, const struct inode *b)
     return a == b || (a->sb == b->sb && a->ino == b->ino);
 }
 
+int vfs_loc_stat(const struct vfs_loc *loc, struct vfs_stat *st)
+{
+    return vfs_getattr(loc->inode, st);
+}
+
 int vfs_getattr(struct inode *ino, struct vfs_stat *st)
 {
     if (ino->ops && ino->ops->getattr)

@@ -262,6 +262,8 @@ long vfs_lseek(struct task *t, struct file *f, int64_t off, int whence);
 int vfs_iterate(struct task *t, struct file *f, vfs_filldir_t fill,
                 void *ctx);
 int vfs_fstat(struct task *t, struct file *f, struct vfs_stat *st);
+/* Attributes of the inode (loc) names, not of whatever its path names now. */
+int vfs_loc_stat(const struct vfs_loc *loc, struct vfs_stat *st);
 int vfs_fsetattr(struct task *t, struct file *f,
                  const struct vfs_setattr *sa);
 int vfs_fstatfs(struct task *t, struct file *f, struct vfs_statfs *st);

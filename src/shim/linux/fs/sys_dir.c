@@ -99,8 +99,9 @@ long sys_getdents(struct task *t, const uint64_t a[6])
 
 /*
  * getcwd: the cwd as seen from the process root; a cwd outside the root
- * (after chroot without chdir) is "(unreachable)" + path, as in Linux.
- * Returns the length including the NUL.
+ * (after chroot without chdir) is "(unreachable)" + path, as in Linux, and
+ * a removed one (no links left) has no path: ENOENT. Returns the length
+ * including the NUL.
  */
 long sys_getcwd(struct task *t, const uint64_t a[6])
 {
@@ -109,9 +110,12 @@ long sys_getcwd(struct task *t, const uint64_t a[6])
     const char *cwd = t->proc->cwd.path, *root = t->proc->root.path;
     const char *prefix = "";
     size_t rlen = strlen(root), len;
+    struct vfs_stat st;
     char *buf;
     long ret;
 
+    if (vfs_loc_stat(&t->proc->cwd, &st) == 0 && st.nlink == 0)
+        return -ENOENT;
     if (strcmp(root, "/") != 0) {
         if (strncmp(cwd, root, rlen) == 0 && cwd[rlen] == '\0')
             cwd = "/";
