@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -149,9 +150,10 @@ static void enter_namespaces(void)
 static char **kernel_argv(const struct mon_launch_config *cfg,
                           const char *kernel)
 {
-    size_t n = 0, max = 16 + 2 * MON_MAX_MOUNTS, i = 0;
+    size_t n = 0, max = 16 + 2 * MON_MAX_MOUNTS + RLIMIT_NLIMITS, i = 0;
     char **argv;
     struct sysinfo si;
+    struct rlimit rl;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
     while (cfg->argv[n])
@@ -173,6 +175,11 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
         ADD("--mem=%llu", (unsigned long long)si.totalram * si.mem_unit);
     if (cpus > 0)
         ADD("--cpus=%ld", cpus);
+    /* The guest starts with the limits lbox itself was given. */
+    for (int r = 0; r < RLIMIT_NLIMITS; r++)
+        if (getrlimit(r, &rl) == 0)
+            ADD("--rlimit=%d:%llu:%llu", r, (unsigned long long)rl.rlim_cur,
+                (unsigned long long)rl.rlim_max);
     for (size_t m = 0; m < cfg->nmounts; m++)
         ADD("--%smount=%s:%s", cfg->mounts[m].user ? "user-" : "",
             cfg->mounts[m].guest, cfg->mounts[m].rw ? "rw" : "ro");

@@ -35,21 +35,6 @@ static int map_heap(size_t size, bool shared, struct rt_heap **out)
     return *out ? 0 : -ENOMEM;
 }
 
-static void init_rlimits(struct process *p)
-{
-    static const uint64_t inf = ~0ULL;
-
-    for (unsigned i = 0; i < K_RLIMIT_COUNT; i++)
-        p->rlimits[i] = (struct k_rlimit){inf, inf};
-    p->rlimits[3] = (struct k_rlimit){8ULL << 20, inf};    /* STACK */
-    p->rlimits[4] = (struct k_rlimit){0, inf};             /* CORE */
-    p->rlimits[7] = (struct k_rlimit){1024, 1048576};      /* NOFILE */
-    p->rlimits[8] = (struct k_rlimit){8ULL << 20, 8ULL << 20}; /* MEMLOCK */
-    p->rlimits[6] = (struct k_rlimit){63450, 63450};       /* NPROC */
-    p->rlimits[11] = (struct k_rlimit){63450, 63450};      /* SIGPENDING */
-    p->rlimits[12] = (struct k_rlimit){819200, 819200};    /* MSGQUEUE */
-}
-
 static int new_process(struct kernel *k, struct rt_heap *heap,
                        const struct boot_config *cfg, struct task **out)
 {
@@ -70,7 +55,7 @@ static int new_process(struct kernel *k, struct rt_heap *heap,
                             .gid = cfg->gid, .egid = cfg->gid,
                             .sgid = cfg->gid, .fsgid = cfg->gid};
     p->umask = 022;
-    init_rlimits(p);
+    memcpy(p->rlimits, cfg->rlimits, sizeof(p->rlimits));
     sp->trace = cfg->trace;
     sp->stats = cfg->stats;
     p->north = sp;

@@ -32,6 +32,7 @@ struct boot_config {
     unsigned nmounts;
     struct boot_link links[BOOT_MAX_MOUNTS];
     unsigned nlinks;
+    struct k_rlimit rlimits[K_RLIMIT_COUNT]; /* the monitor's own */
     char **argv;            /* the guest's program and arguments */
     char **envp;
 };

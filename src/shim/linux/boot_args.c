@@ -41,6 +41,37 @@ static int parse_mount(struct boot_config *cfg, char *v, bool user)
     return 0;
 }
 
+/* Linux's defaults for a process whose parent changed nothing; the monitor
+ * passes its own limits (--rlimit) over these. */
+static void default_rlimits(struct k_rlimit *r)
+{
+    for (unsigned i = 0; i < K_RLIMIT_COUNT; i++)
+        r[i] = (struct k_rlimit){~0ULL, ~0ULL};
+    r[3] = (struct k_rlimit){8ULL << 20, ~0ULL};       /* STACK */
+    r[4] = (struct k_rlimit){0, ~0ULL};                /* CORE */
+    r[7] = (struct k_rlimit){1024, 4096};              /* NOFILE */
+    r[8] = (struct k_rlimit){8ULL << 20, 8ULL << 20};  /* MEMLOCK */
+    r[13] = (struct k_rlimit){0, 0};                   /* NICE */
+    r[14] = (struct k_rlimit){0, 0};                   /* RTPRIO */
+}
+
+/* "RESOURCE:CUR:MAX", as getrlimit gave them (RLIM_INFINITY is ~0). */
+static int parse_rlimit(struct boot_config *cfg, char *v)
+{
+    char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    uint64_t res, cur, max;
+
+    if (!c2)
+        return -EINVAL;
+    *c1 = *c2 = 0;
+    if (rt_parse_u64(v, &res) < 0 || rt_parse_u64(c1 + 1, &cur) < 0 ||
+        rt_parse_u64(c2 + 1, &max) < 0 || res >= K_RLIMIT_COUNT ||
+        cur > max)
+        return -EINVAL;
+    cfg->rlimits[res] = (struct k_rlimit){cur, max};
+    return 0;
+}
+
 static int parse_link(struct boot_config *cfg, char *v)
 {
     char *colon = strchr(v, ':');
@@ -65,6 +96,7 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
     cfg->mem_total = 2ULL << 30;
     cfg->ncpus = 1;
     cfg->envp = envp;
+    default_rlimits(cfg->rlimits);
     for (i = 1; i < argc; i++) {
         char *a = argv[i];
         const char *val;
@@ -101,6 +133,11 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
             bool user = a[2] == 'u';
 
             if (parse_mount(cfg, a + (user ? 13 : 8), user) < 0) {
+                rt_log("lbox-kernel: bad %s\n", a);
+                return -EINVAL;
+            }
+        } else if (!strncmp(a, "--rlimit=", 9)) {
+            if (parse_rlimit(cfg, a + 9) < 0) {
                 rt_log("lbox-kernel: bad %s\n", a);
                 return -EINVAL;
             }
