@@ -47,9 +47,10 @@ static int skip(long nr, int round)
     case 130:           /* rt_sigsuspend */
     case 158:           /* arch_prctl: could take the program's own TLS */
         return 1;
-    case 335:           /* uretprobe: Linux >= 6.11 lets it past seccomp and
-                           raises SIGILL outside a uprobe trampoline, natively
-                           too; docs/threat-model.md */
+    case 335: case 336: /* uretprobe, uprobe: Linux >= 6.11 and 6.16 let
+                           them past seccomp and raise SIGILL outside a uprobe
+                           trampoline, natively too; prog/uprobe covers them,
+                           docs/threat-model.md */
         return 1;
     case 62: case 200: case 234: case 129: case 297: /* kill family */
     case 11: case 10: case 25: case 9: case 12: case 28: /* own memory */
