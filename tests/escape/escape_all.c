@@ -48,8 +48,9 @@ static int skip(long nr, int round)
     case 158:           /* arch_prctl: could take the program's own TLS */
         return 1;
     case 335: case 336: /* uretprobe, uprobe: Linux >= 6.11 and 6.16 let
-                           them past seccomp and raise SIGILL outside a uprobe
-                           trampoline, natively too; prog/uprobe covers them,
+                           them past seccomp; outside a uprobe trampoline one
+                           raises SIGILL and the other returns ENXIO, natively
+                           too; prog/uprobe covers them,
                            docs/threat-model.md */
         return 1;
     case 62: case 200: case 234: case 129: case 297: /* kill family */
