@@ -344,6 +344,19 @@ static int to_flock(uint8_t type, uint64_t start, uint64_t length,
     return 0;
 }
 
+/*
+ * A lock on a host file is visible to every host process that locks it:
+ * a read lock held through a read-only mount would make host writers
+ * fail ("database is locked") for as long as the guest likes. The guest
+ * kernel keeps its locks inside lbox and never sends Tlock; a raw
+ * client gets host locks only where it may write anyway, on rw mounts.
+ * Tgetlock is refused alike so host lock state is not observable there.
+ */
+static int lock_allowed(const struct p9_fid *fid)
+{
+    return fid->mnt->rw ? 0 : -EROFS;
+}
+
 int p9_op_lock(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 {
     uint32_t num = p9_get32(in);
@@ -359,6 +372,9 @@ int p9_op_lock(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     p9_get32(in);       /* proc_id */
     p9_skipstr(in);     /* client_id */
     err = open_fid(srv, in, num, &fid);
+    if (err)
+        return err;
+    err = lock_allowed(fid);
     if (err)
         return err;
     err = to_flock(type, start, length, &fl);
@@ -388,6 +404,9 @@ int p9_op_getlock(struct mon_p9srv *srv, struct p9_in *in,
 
     p9_getstr(in, client, sizeof(client));
     err = open_fid(srv, in, num, &fid);
+    if (err)
+        return err;
+    err = lock_allowed(fid);
     if (err)
         return err;
     err = to_flock(type, start, length, &fl);

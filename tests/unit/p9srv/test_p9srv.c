@@ -505,6 +505,21 @@ static void test_escapes(struct tc *c)
     CHECK(!strcmp(host_read("outside/secret.txt"), "SECRET\n"));
 }
 
+/* Can a host process take a write lock on (rel) right now? */
+static bool host_can_wrlock(const char *rel)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    bool ok;
+    int fd;
+
+    fd = open(path_of(rel), O_RDWR);
+    if (fd < 0)
+        return false;
+    ok = fcntl(fd, F_OFD_SETLK, &fl) == 0;
+    close(fd);
+    return ok;
+}
+
 static void test_readonly(struct tc *c)
 {
     struct tc_qid q;
@@ -519,6 +534,11 @@ static void test_readonly(struct tc *c)
     CHECK(tc_lopen(c, 60, O_RDONLY, &q) == 0);
     CHECK(tc_write(c, 60, 0, "x", 1) == -EROFS);
     CHECK(tc_read(c, 60, 0, sizeof(buf), buf) == 9);
+    /* No host lock through a read-only mount: a host writer still locks. */
+    CHECK(tc_lock(c, 60, 0, 0, 0) == -EROFS);
+    CHECK(tc_lock(c, 60, 1, 0, 0) == -EROFS);
+    CHECK(tc_getlock(c, 60, 1, 0, 0) == -EROFS);
+    CHECK(host_can_wrlock("ro/file.txt"));
     CHECK(tc_clunk(c, 60) == 0);
     CHECK(tc_walk(c, 2, 61, 0, NULL, NULL) == 0);
     CHECK(tc_lcreate(c, 61, "new", O_RDWR, 0644, &q) == -EROFS);
