@@ -263,22 +263,19 @@ int p9_fid_copy(struct p9_fid *dst, const struct p9_fid *src)
     return fid_set_dup(dst, src->mnt, src->fd, src->pfd, src->name);
 }
 
-/* The parent directory of the directory (fd), as an O_PATH fd, only if it
- * is still beneath (mnt)'s root: a directory moved elsewhere (say into
- * another export) must not become a way out. */
-static int parent_beneath(struct p9_mount *mnt, int fd)
+/* 0 if the directory (fd) is (mnt)'s root or beneath it, walking ".." up
+ * from it; -EACCES if the walk reaches "/" without meeting the root (the
+ * host moved it, or an ancestor, out of the export). The host can move
+ * anything at any time, so nothing here can be cached: each call costs
+ * two host calls per level. */
+static int dir_beneath(const struct p9_mount *mnt, int fd)
 {
     struct stat st, prev = {0};
-    int p, cur, up, err;
+    int cur, up, err;
 
-    p = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (p < 0)
-        return -errno;
-    cur = dupfd(p);
-    if (cur < 0) {
-        close(p);
+    cur = dupfd(fd);
+    if (cur < 0)
         return cur;
-    }
     err = -EACCES;
     for (int depth = 0; depth < P9_MAX_DEPTH; depth++) {
         if (fstat(cur, &st) < 0) {
@@ -286,8 +283,8 @@ static int parent_beneath(struct p9_mount *mnt, int fd)
             break;
         }
         if (same_file(&st, mnt->dev, mnt->ino)) {
-            close(cur);
-            return p;
+            err = 0;
+            break;
         }
         if (depth > 0 && same_file(&st, prev.st_dev, prev.st_ino))
             break;      /* reached "/" without meeting the root */
@@ -301,8 +298,25 @@ static int parent_beneath(struct p9_mount *mnt, int fd)
         cur = up;
     }
     close(cur);
-    close(p);
     return err;
+}
+
+/* The parent directory of the directory (fd), as an O_PATH fd, only if it
+ * is still beneath (mnt)'s root: a directory moved elsewhere (say into
+ * another export) must not become a way out. */
+static int parent_beneath(struct p9_mount *mnt, int fd)
+{
+    int p, err;
+
+    p = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (p < 0)
+        return -errno;
+    err = dir_beneath(mnt, p);
+    if (err) {
+        close(p);
+        return err;
+    }
+    return p;
 }
 
 int p9_fid_step(struct p9_fid *fid, const char *name)
@@ -385,7 +399,7 @@ int p9_fid_parent(struct p9_fid *fid)
     if (fid->pfd >= 0 && fid->name &&
         fstatat(fid->pfd, fid->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         same_file(&st, fid->dev, fid->ino))
-        return 0;
+        return dir_beneath(fid->mnt, fid->pfd);
     if (!S_ISDIR(fid->mode))
         return -ESTALE;     /* renamed behind our back */
     pfd = parent_beneath(fid->mnt, fid->fd);

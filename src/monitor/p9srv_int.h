@@ -158,7 +158,9 @@ int p9_fid_step(struct p9_fid *fid, const char *name);
 int p9_fid_descend(struct p9_fid *fid, int fd, const char *name);
 /* Copy (src)'s file into the empty (dst). */
 int p9_fid_copy(struct p9_fid *dst, const struct p9_fid *src);
-/* Make sure fid->pfd/name are known and still name fid's file. */
+/* Make sure fid->pfd/name are known, still name fid's file, and that pfd
+ * is still beneath the mount root (-EACCES once the host moved the file
+ * or an ancestor out of the export; -EBUSY for the root itself). */
 int p9_fid_parent(struct p9_fid *fid);
 /* Open fid's file for I/O with (flags), checking it is still the same
  * file. Returns the fd or -errno. */

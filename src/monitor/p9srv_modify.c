@@ -129,6 +129,14 @@ int p9_op_setattr(struct mon_p9srv *srv, struct p9_in *in,
     err = rw_fid(fid);
     if (err)
         return err;
+    /* Landlock does not cover chmod, chown and utimes: an object the host
+     * moved out of the export keeps its fid here, and must not be
+     * changed through it. */
+    if (!fid->is_root) {
+        err = p9_fid_parent(fid);
+        if (err)
+            return err;
+    }
     if (valid & P9_SETATTR_MODE) {
         if (syscall(SYS_fchmodat2, fid->fd, "",
                     safe_mode(mode, S_ISDIR(fid->mode)), AT_EMPTY_PATH) < 0)

@@ -105,6 +105,17 @@ static void setup_tree(void)
 }
 
 /* Start a server child on one end of a socketpair; returns the other. */
+/* The identity the sandboxed server drops to. */
+static uid_t server_uid(void)
+{
+    return geteuid() == 0 ? 65534 : geteuid();
+}
+
+static gid_t server_gid(void)
+{
+    return geteuid() == 0 ? 65534 : getegid();
+}
+
 static int start_server(bool sandbox, pid_t *pid)
 {
     struct mon_mount mounts[3] = {
@@ -114,8 +125,8 @@ static int start_server(bool sandbox, pid_t *pid)
     };
     struct mon_p9srv_config cfg = {
         .mounts = mounts, .nmounts = 3,
-        .uid = geteuid() == 0 ? 65534 : geteuid(),
-        .gid = geteuid() == 0 ? 65534 : getegid(),
+        .uid = server_uid(),
+        .gid = server_gid(),
     };
     int sv[2];
 
@@ -520,6 +531,80 @@ static bool host_can_wrlock(const char *rel)
     return ok;
 }
 
+static mode_t host_mode(const char *rel)
+{
+    struct stat st;
+
+    return lstat(path_of(rel), &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
+}
+
+/*
+ * The host moves a directory and a file out of the rw export while the
+ * guest holds fids on them (and on a file inside the directory): no
+ * metadata change may reach them through those fids. Landlock covers
+ * only some of these, so the server checks beneath-ness itself.
+ */
+static void test_moved_out(struct tc *c)
+{
+    const uint32_t fids[] = { 70, 71, 72 };
+    const char *moved[] = { "outside/mv", "outside/mv/f.txt",
+                            "outside/mvfile.txt" };
+    const char *up[] = { "..", "..", "mv" };
+    const char *owned[] = { "rw/mv", "rw/mv/f.txt", "rw/mvfile.txt",
+                            "rw/stays.txt" };
+    struct tc_qid qs[2];
+
+    mkdir(path_of("rw/mv"), 0755);
+    chmod(path_of("rw/mv"), 0755);
+    put_file("rw/mv/f.txt", "moved\n", 0644);
+    put_file("rw/mvfile.txt", "file\n", 0644);
+    put_file("rw/stays.txt", "stays\n", 0644);
+    /* Owned by the server's identity, so only the beneath check (not the
+     * owner check) can refuse the changes below. */
+    for (int i = 0; i < 4; i++)
+        CHECK(lchown(path_of(owned[i]), server_uid(), server_gid()) == 0);
+    CHECK(tc_walk1(c, 1, 70, "mv") == 0);
+    CHECK(tc_walk(c, 1, 71, 2, (const char *[]){ "mv", "f.txt" }, qs) == 2);
+    CHECK(tc_walk1(c, 1, 72, "mvfile.txt") == 0);
+    CHECK(tc_walk1(c, 1, 73, "stays.txt") == 0);
+    CHECK(rename(path_of("rw/mv"), path_of("outside/mv")) == 0);
+    CHECK(rename(path_of("rw/mvfile.txt"), path_of("outside/mvfile.txt")) == 0);
+    for (int i = 0; i < 3; i++) {
+        CHECK(tc_setattr(c, fids[i], 0x1, 0777, 0, 0, 0, 0, 0) < 0);
+        CHECK(tc_setattr(c, fids[i], 0x2 | 0x4, 0, 0, 0, 0, 0, 0) < 0);
+        CHECK(tc_setattr(c, fids[i], 0x10 | 0x20 | 0x80 | 0x100, 0, 0, 0, 0,
+                         1, 1) < 0);
+        CHECK(tc_walk1(c, fids[i], 74, up[i]) < 0 || tc_clunk(c, 74) == 0);
+    }
+    CHECK(tc_setattr(c, 71, 0x8, 0, 0, 0, 0, 0, 0) < 0);
+    CHECK(tc_rename(c, 71, 1, "back.txt") < 0);
+    CHECK(tc_link(c, 1, 72, "back2.txt") < 0);
+    CHECK(tc_remove(c, 72) < 0);        /* clunks fid 72 */
+    CHECK(tc_remove(c, 70) < 0);        /* clunks fid 70 */
+    CHECK(host_mode("outside/mv") == 0755);
+    CHECK(host_mode("outside/mv/f.txt") == 0644);
+    CHECK(host_mode("outside/mvfile.txt") == 0644);
+    CHECK(host_read("outside/mv/f.txt") &&
+          !strcmp(host_read("outside/mv/f.txt"), "moved\n"));
+    CHECK(!host_exists("rw/back.txt") && !host_exists("rw/back2.txt"));
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+
+        CHECK(lstat(path_of(moved[i]), &st) == 0 && st.st_mtime > 1);
+    }
+    /* What stays in the export is still changed as asked. */
+    CHECK(tc_setattr(c, 73, 0x1, 0600, 0, 0, 0, 0, 0) == 0);
+    CHECK(host_mode("rw/stays.txt") == 0600);
+    CHECK(tc_clunk(c, 71) == 0);
+    CHECK(tc_clunk(c, 73) == 0);
+    unlink(path_of("outside/mv/f.txt"));
+    rmdir(path_of("outside/mv"));
+    unlink(path_of("outside/mvfile.txt"));
+    unlink(path_of("rw/stays.txt"));
+    unlink(path_of("rw/back.txt"));
+    unlink(path_of("rw/back2.txt"));
+}
+
 static void test_readonly(struct tc *c)
 {
     struct tc_qid q;
@@ -723,6 +808,7 @@ static void run_all(bool sandbox)
     test_modify(&c);
     test_statfs_lock(&c);
     test_escapes(&c);
+    test_moved_out(&c);
     test_readonly(&c);
     test_malformed(&c);
     CHECK(stop_server(fd, pid) == 0);
