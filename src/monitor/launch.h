@@ -43,9 +43,14 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd);
 int mon_add_mount(struct mon_launch_config *cfg, const char *host,
                   const char *guest, bool rw);
 
-/* Add one of the user's own mounts (-v): served by a file server of its
- * own with the invoking user's identity (see mon_launch). */
-int mon_add_user_mount(struct mon_launch_config *cfg, const char *host,
+/*
+ * Add one of the user's own mounts (-v): served by a file server of its
+ * own with the invoking user's identity (see mon_launch). (source) is the
+ * path as the user typed it, relative to the cwd or absolute; it is
+ * resolved without following any symlink in it (-ELOOP if there is one)
+ * and pinned to the object found, which the file server must find again.
+ */
+int mon_add_user_mount(struct mon_launch_config *cfg, const char *source,
                        const char *guest, bool rw);
 
 /* Free the mount and link strings the config owns. */

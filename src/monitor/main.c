@@ -46,7 +46,8 @@ static const char g_run_usage[] =
     "\n"
     "Options:\n"
     "  -v, --volume HOST:GUEST[:ro|rw]  mount host path HOST at GUEST\n"
-    "                                   (read-only unless :rw)\n"
+    "                                   (read-only unless :rw; HOST may\n"
+    "                                   not go through a symlink)\n"
     "  -e, --env KEY=VALUE              set an environment variable\n"
     "      --clear-env                  start from an empty environment\n"
     "                                   (the host's is passed by default)\n"
@@ -64,7 +65,7 @@ static int bad_usage(const char *fmt, const char *arg)
     return 2;
 }
 
-/* HOST:GUEST[:ro|rw] */
+/* HOST:GUEST[:ro|rw]. -EINVAL for a bad spec, else what adding it gave. */
 static int parse_volume(struct mon_launch_config *cfg, const char *spec)
 {
     char *s = strdup(spec), *guest, *mode;
@@ -88,11 +89,16 @@ static int parse_volume(struct mon_launch_config *cfg, const char *spec)
     }
     if (!*s || guest[0] != '/')
         goto out;
-    if (!realpath(s, real)) {
-        err = -errno;
-        goto out;
+    err = mon_add_user_mount(cfg, s, guest, rw);
+    if (err == -ELOOP) {
+        /* A guest of an earlier run may have planted it: never follow. */
+        fprintf(stderr, "lbox: -v %s: the path goes through a symlink", s);
+        if (realpath(s, real))
+            fprintf(stderr, " (to %s); name that path if you mean it", real);
+        fputc('\n', stderr);
+    } else if (err && err != -EINVAL) {
+        fprintf(stderr, "lbox: -v %s: %s\n", s, strerror(-err));
     }
-    err = mon_add_user_mount(cfg, real, guest, rw);
 out:
     free(s);
     return err;
@@ -144,9 +150,14 @@ static int cmd_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+:v:e:w:h", opts, NULL)) != -1) {
         switch (c) {
         case 'v':
-            if (parse_volume(&cfg, optarg) < 0) {
+            err = parse_volume(&cfg, optarg);
+            if (err == -EINVAL) {
                 ret = bad_usage("bad volume '%s': want HOST:GUEST[:ro|rw] "
                                 "with an existing HOST", optarg);
+                goto out;
+            }
+            if (err < 0) {
+                ret = 2;
                 goto out;
             }
             break;

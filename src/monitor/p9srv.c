@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "monitor/p9srv_int.h"
@@ -47,6 +49,9 @@ int mon_p9srv_new(const struct mon_p9srv_config *cfg, struct mon_p9srv **out)
 
         m->root_fd = m->parent_fd = -1;
         m->rw = cfg->mounts[i].rw;
+        m->pinned = cfg->mounts[i].pinned;
+        m->dev = cfg->mounts[i].dev;
+        m->ino = cfg->mounts[i].ino;
         m->host = strdup(cfg->mounts[i].host);
         m->guest = strdup(cfg->mounts[i].guest);
         if (!m->host || !m->guest)
@@ -85,6 +90,21 @@ void mon_p9srv_free(struct mon_p9srv *srv)
     free(srv);
 }
 
+/* The configured path of an unpinned mount is trusted: symlinks in it
+ * (/lib on a merged-/usr host) are followed once, here. A pinned one is
+ * the user's, where a guest of an earlier run may have planted a symlink. */
+static int open_source(const struct p9_mount *m, const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC | flags,
+        .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+
+    if (!m->pinned)
+        return open(path, O_PATH | O_CLOEXEC | flags);
+    return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
 /* A file source is served through its directory and name, so that it can
  * be reopened for I/O without a magic link. */
 static int open_file_source(struct p9_mount *m, const struct stat *st)
@@ -99,7 +119,7 @@ static int open_file_source(struct p9_mount *m, const struct stat *st)
     m->file_name = strdup(basename(base));
     if (!m->file_name)
         return -ENOMEM;
-    m->parent_fd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    m->parent_fd = open_source(m, dirname(dir), O_DIRECTORY);
     if (m->parent_fd < 0)
         return -errno;
     if (fstatat(m->parent_fd, m->file_name, &pst, AT_SYMLINK_NOFOLLOW) < 0)
@@ -119,13 +139,13 @@ int p9srv_open_mounts(struct mon_p9srv *srv)
     for (size_t i = 0; i < srv->nmounts; i++) {
         struct p9_mount *m = &srv->mounts[i];
 
-        /* The configured path is trusted: symlinks in it (/lib on a
-         * merged-/usr host) are followed once, here. */
-        m->root_fd = open(m->host, O_PATH | O_CLOEXEC);
+        m->root_fd = open_source(m, m->host, 0);
         if (m->root_fd < 0)
             return -errno;
         if (fstat(m->root_fd, &st) < 0)
             return -errno;
+        if (m->pinned && (st.st_dev != m->dev || st.st_ino != m->ino))
+            return -ESTALE;
         m->dev = st.st_dev;
         m->ino = st.st_ino;
         m->mode = st.st_mode;

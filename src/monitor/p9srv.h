@@ -14,6 +14,10 @@ struct mon_mount {
     bool rw;            /* false: read-only */
     bool user;          /* one of the user's own (-v) mounts: served by a
                            second server with the user's identity */
+    bool pinned;        /* host is resolved: open it without following any
+                           symlink, and it must still be (dev, ino) */
+    dev_t dev;
+    ino_t ino;
 };
 
 struct mon_p9srv_config {

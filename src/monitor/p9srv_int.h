@@ -81,6 +81,7 @@ struct p9_mount {
     char *host;
     char *guest;
     bool rw;
+    bool pinned;        /* see struct mon_mount */
     int root_fd;        /* O_PATH fd of the source, -1 until opened */
     int parent_fd;      /* file sources only: O_PATH fd of its directory */
     char *file_name;    /* file sources only: its name in parent_fd */

@@ -5,10 +5,13 @@
  * them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "monitor/launch.h"
@@ -50,6 +53,7 @@ int mon_add_mount(struct mon_launch_config *cfg, const char *host,
     m->guest = strdup(guest);
     m->rw = rw;
     m->user = false;
+    m->pinned = false;
     if (!m->host || !m->guest) {
         free((char *)m->host);
         free((char *)m->guest);
@@ -59,14 +63,60 @@ int mon_add_mount(struct mon_launch_config *cfg, const char *host,
     return 0;
 }
 
-int mon_add_user_mount(struct mon_launch_config *cfg, const char *host,
+/*
+ * Resolve (path) to an absolute one in (real) without following a symlink
+ * anywhere in it, and pin the mount to what was found. A guest with an rw
+ * mount can plant work/out -> /victim; a later run given work/out must
+ * not serve /victim. realpath() finds the name; the openat2() that follows
+ * no symlink proves the name and the object agree.
+ */
+static int resolve_pinned(const char *path, char *real, struct stat *st)
+{
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    struct stat rst;
+    int fd, err = 0;
+
+    fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, st) < 0 || !realpath(path, real))
+        err = -errno;
+    else if (stat(real, &rst) < 0)
+        err = -errno;
+    else if (rst.st_dev != st->st_dev || rst.st_ino != st->st_ino)
+        err = -ESTALE;
+    close(fd);
+    return err;
+}
+
+static int add_pinned_mount(struct mon_launch_config *cfg, const char *path,
+                            const char *guest, bool rw, bool user)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    struct mon_mount *m;
+    int err;
+
+    err = resolve_pinned(path, real, &st);
+    if (!err)
+        err = mon_add_mount(cfg, real, guest, rw);
+    if (err)
+        return err;
+    m = &cfg->mounts[cfg->nmounts - 1];
+    m->user = user;
+    m->pinned = true;
+    m->dev = st.st_dev;
+    m->ino = st.st_ino;
+    return 0;
+}
+
+int mon_add_user_mount(struct mon_launch_config *cfg, const char *source,
                        const char *guest, bool rw)
 {
-    int err = mon_add_mount(cfg, host, guest, rw);
-
-    if (!err)
-        cfg->mounts[cfg->nmounts - 1].user = true;
-    return err;
+    return add_pinned_mount(cfg, source, guest, rw, true);
 }
 
 void mon_launch_config_release(struct mon_launch_config *cfg)
@@ -128,6 +178,6 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
         if (is_under(cwd, cfg->mounts[i].guest))
             cwd_covered = true;
     if (!cwd_covered && !guest_taken(cfg, cwd))
-        return mon_add_mount(cfg, cwd, cwd, false);
+        return add_pinned_mount(cfg, cwd, cwd, false, false);
     return 0;
 }

@@ -5,7 +5,7 @@
 # prints its reason last.
 
 set -u
-: "${LBOX_REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${LBOX_REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 : "${LBOX_BUILD:=$LBOX_REPO/build}"
 : "${LBOX:=$LBOX_BUILD/lbox}"
 : "${LBOX_TEST_NATIVE_ONLY:=0}"

@@ -793,6 +793,58 @@ static void test_fuzz(bool sandbox)
     tc_fini(&c);
 }
 
+/* Open one mount the way a server starts; the error it gives. */
+static int try_mount(const char *host, bool pinned, const struct stat *st)
+{
+    struct mon_mount m = {
+        .host = host, .guest = "/m", .pinned = pinned,
+        .dev = st->st_dev, .ino = st->st_ino,
+    };
+    struct mon_p9srv_config cfg = {
+        .mounts = &m, .nmounts = 1,
+        .uid = server_uid(), .gid = server_gid(),
+    };
+    int status;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        struct mon_p9srv *srv;
+        int err = mon_p9srv_new(&cfg, &srv);
+
+        if (!err)
+            err = mon_p9srv_sandbox(srv);
+        _exit(-err);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+        return -1000;
+    return -WEXITSTATUS(status);
+}
+
+/* A pinned mount (the user's -v, the cwd) follows no symlink to its root
+ * and must be the object the monitor pinned: a guest of an earlier run may
+ * have planted work/out -> /victim, or swap one in while lbox starts. */
+static void test_pinned(void)
+{
+    struct stat rw, ro, single;
+
+    CHECK(stat(path_of("rw"), &rw) == 0);
+    CHECK(stat(path_of("ro"), &ro) == 0);
+    CHECK(stat(path_of("single.txt"), &single) == 0);
+    CHECK(symlink("rw", path_of("to_rw")) == 0);
+    CHECK(symlink("single.txt", path_of("to_single")) == 0);
+    CHECK(try_mount(path_of("rw"), true, &rw) == 0);
+    CHECK(try_mount(path_of("single.txt"), true, &single) == 0);
+    CHECK(try_mount(path_of("rw"), true, &ro) == -ESTALE);
+    CHECK(try_mount(path_of("single.txt"), true, &rw) == -ESTALE);
+    CHECK(try_mount(path_of("to_rw"), true, &rw) == -ELOOP);
+    CHECK(try_mount(path_of("to_rw/sub"), true, &rw) == -ELOOP);
+    CHECK(try_mount(path_of("to_single"), true, &single) == -ELOOP);
+    /* The system view's own paths are trusted and followed. */
+    CHECK(try_mount(path_of("to_rw"), false, &ro) == 0);
+    unlink(path_of("to_rw"));
+    unlink(path_of("to_single"));
+}
+
 static void run_all(bool sandbox)
 {
     struct tc c;
@@ -815,6 +867,8 @@ static void run_all(bool sandbox)
     tc_fini(&c);
     test_framing(sandbox);
     test_fuzz(sandbox);
+    if (sandbox)
+        test_pinned();
 }
 
 int main(void)
