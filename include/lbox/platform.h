@@ -184,7 +184,8 @@ int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
 /*
  * Terminal control on a standard stream. (op) is one of LBOX_TTY_*; (arg)
  * is lbox-memory of the size the op says. -ENOTTY when the stream is not a
- * terminal.
+ * terminal. There is no op for process groups: the host's are host pids,
+ * and the guest's foreground group is kept in core.
  */
 struct lbox_winsize {
     uint16_t rows, cols, xpixel, ypixel;
@@ -193,7 +194,6 @@ struct lbox_winsize {
 #define LBOX_TTY_SETATTR 2 /* arg: same; applied at once */
 #define LBOX_TTY_GETWINSZ 3 /* arg: struct lbox_winsize */
 #define LBOX_TTY_SETWINSZ 4
-#define LBOX_TTY_GETPGRP 5 /* arg: int32_t */
 int lbox_plat_chan_tty(int chan, int op, void *arg);
 
 /* --- Leaving ----------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "monitor/launch.h"
+#include "monitor/tty.h"
 
 /*
  * Two file servers, each confined to its own mounts: the default view of
@@ -330,6 +331,7 @@ int mon_launch(const struct mon_launch_config *cfg)
     char kernel[PATH_MAX];
     struct sigaction sa = {.sa_handler = forward_signal};
     struct server servers[SRV_COUNT];
+    struct mon_tty_state tty;
     pid_t pid, monitor = getpid();
     int status;
 
@@ -337,6 +339,7 @@ int mon_launch(const struct mon_launch_config *cfg)
         fprintf(stderr, "lbox: cannot find lbox-kernel next to lbox\n");
         return -ENOENT;
     }
+    mon_tty_save(&tty);
     status = start_servers(cfg, servers);
     if (status < 0)
         goto fail;
@@ -358,6 +361,7 @@ int mon_launch(const struct mon_launch_config *cfg)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     status = wait_status(pid);
+    mon_tty_restore(&tty);
     if (g_kernel_pidfd >= 0) {
         int fd = g_kernel_pidfd;
 

@@ -7,6 +7,7 @@
  * SIGSYS. Modes (argv[1]):
  *   execve    a call not on the list at all
  *   badfd     write(2) on a descriptor the list does not allow
+ *   pgrp      ioctl(0, TIOCGPGRP): a host process group is a host pid
  *   allowed   getrandom(2), which is on the list: it must work, proving
  *             the jump itself reaches the gate
  */
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "badfd"))
         gate_call(gate, 1, 7, (long)"x", 1);
+    else if (argc > 1 && !strcmp(argv[1], "pgrp"))
+        gate_call(gate, 16, 0, 0x540f, (long)buf);
     else
         gate_call(gate, 59, (long)"/bin/sh", 0, 0);
     printf("still alive: the filter let it through\n");

@@ -472,7 +472,6 @@ int lbox_plat_chan_tty(int chan, int op, void *arg)
 {
     unsigned char attr[TTY_ATTR_SIZE];
     struct winsize ws;
-    pid_t pgrp;
     int fd = chan_fd(chan);
     int r;
 
@@ -497,14 +496,6 @@ int lbox_plat_chan_tty(int chan, int op, void *arg)
     case LBOX_TTY_SETWINSZ:
         memcpy(&ws, arg, sizeof(struct lbox_winsize));
         r = ioctl(fd, TIOCSWINSZ, &ws);
-        break;
-    case LBOX_TTY_GETPGRP:
-        r = ioctl(fd, TIOCGPGRP, &pgrp);
-        if (!r) {
-            int32_t v = pgrp;
-
-            memcpy(arg, &v, sizeof(v));
-        }
         break;
     default:
         return -EINVAL;

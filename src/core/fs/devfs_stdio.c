@@ -145,9 +145,8 @@ int devfs_tty_open(struct file *f, struct task *t)
 {
     struct kernel *k = inode_kernel(f->inode);
     struct stdio_node *n;
-    int32_t pg;
 
-    if (lbox_plat_chan_tty(LBOX_CHAN_STDIN, LBOX_TTY_GETPGRP, &pg) < 0)
+    if (!chan_is_tty(LBOX_CHAN_STDIN))
         return -ENXIO;
     n = rt_heap_zalloc(k->shared, sizeof(*n));
     if (!n)

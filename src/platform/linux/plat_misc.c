@@ -187,12 +187,11 @@ int lbox_plat_chan_tty(int chan, int op, void *arg)
     static const unsigned req[] = {
         [LBOX_TTY_GETATTR] = 0x5401, [LBOX_TTY_SETATTR] = 0x5402,
         [LBOX_TTY_GETWINSZ] = 0x5413, [LBOX_TTY_SETWINSZ] = 0x5414,
-        [LBOX_TTY_GETPGRP] = 0x540f,
     };
 
     if (chan < LBOX_CHAN_STDIN || chan > LBOX_CHAN_STDERR)
         return -ENOTTY;
-    if (op < LBOX_TTY_GETATTR || op > LBOX_TTY_GETPGRP)
+    if (op < LBOX_TTY_GETATTR || op > LBOX_TTY_SETWINSZ)
         return -EINVAL;
     return (int)hcall3(HNR_ioctl, chan, req[op], arg);
 }

@@ -14,7 +14,7 @@ lbox_run run -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" allowed
 [ "$RC" -eq 0 ] || fail "allowed call through the gate: exit $RC, want 0 ($OUT)"
 expect_line "gate found"
 
-for mode in execve badfd; do
+for mode in execve badfd pgrp; do
     lbox_run run -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" "$mode"
     [ "$RC" -eq 159 ] || fail "$mode through the gate: exit $RC, want 159 (SIGSYS)"
     grep -q "still alive" <<<"$OUT" && fail "$mode: the filter let it through"

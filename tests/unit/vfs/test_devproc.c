@@ -63,9 +63,9 @@ static void test_dev(void)
              -EPERM);
     CHECK_EQ(vfs_unlink(&g_t, NULL, "/dev/null", 0), -EPERM);
     /* /dev/tty: a terminal on stdin or -ENXIO. */
-    int32_t pg;
+    struct lbox_winsize ws;
     int err = vfs_open(&g_t, NULL, "/dev/tty", O_RDWR, 0, &f);
-    if (lbox_plat_chan_tty(LBOX_CHAN_STDIN, LBOX_TTY_GETPGRP, &pg) < 0) {
+    if (lbox_plat_chan_tty(LBOX_CHAN_STDIN, LBOX_TTY_GETWINSZ, &ws) < 0) {
         CHECK_EQ(err, -ENXIO);
     } else {
         CHECK_EQ(err, 0);
