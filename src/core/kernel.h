@@ -26,7 +26,8 @@ struct kernel {
     struct vfs *vfs;          /* mounts and "/" */
     struct p9_client *p9;     /* the file channel, NULL without one */
     struct p9_client *p9_user; /* the user's mounts' channel, or NULL */
-    int64_t boot_ns;          /* LBOX_CLOCK_MONOTONIC at boot */
+    int64_t boot_ns;          /* host LBOX_CLOCK_MONOTONIC at boot */
+    int64_t boot_boottime_ns; /* host LBOX_CLOCK_BOOTTIME at boot */
     int64_t boot_realtime_ns;
     uint32_t next_pid;
     uint64_t mem_total;       /* bytes the guest is told it has */

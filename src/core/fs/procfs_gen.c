@@ -4,6 +4,7 @@
  * uptime, version, the sysctl files and /proc/<pid>/{maps,status,stat,...},
  * generated into a shared-heap buffer when the file is opened.
  */
+#include "core/clock.h"
 #include "core/fdtable.h"
 #include "core/fs/procfs_internal.h"
 #include "core/mm.h"
@@ -185,13 +186,6 @@ static void gen_cpuinfo(struct sbuf *b)
 
 /* --- system-wide files ---------------------------------------------------- */
 
-static int64_t uptime_ns(struct kernel *k)
-{
-    int64_t now = 0;
-
-    lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &now);
-    return now > k->boot_ns ? now - k->boot_ns : 0;
-}
 
 /* Figures are lbox's own: the total the monitor gave (or a fixed one),
  * minus the shared heap and the guest mappings in use. */
@@ -370,7 +364,7 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
         gen_meminfo(k, s->proc, b);
         break;
     case G_UPTIME:
-        up = uptime_ns(k) / 10000000;
+        up = lbox_clock_uptime(k) / 10000000;
         sbuf_printf(b, "%lld.%02lld %lld.%02lld\n", (long long)(up / 100),
                     (long long)(up % 100), (long long)(up / 100),
                     (long long)(up % 100));

@@ -5,6 +5,7 @@
  * root, /dev, /proc, the monitor's 9P mounts), standard streams, and the
  * first program. Then lbox_main jumps into the guest.
  */
+#include "core/clock.h"
 #include "core/fdtable.h"
 #include "core/fs/devfs.h"
 #include "core/fs/procfs.h"
@@ -226,8 +227,7 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
     k->ncpus = cfg->ncpus;
     strlcpy(k->hostname, cfg->hostname, sizeof(k->hostname));
     strlcpy(k->domainname, "(none)", sizeof(k->domainname));
-    lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &k->boot_ns);
-    lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &k->boot_realtime_ns);
+    lbox_clock_boot(k);
     err = new_process(k, heap, cfg, &t);
     if (err < 0)
         return err;

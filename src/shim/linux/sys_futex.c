@@ -5,6 +5,7 @@
  * everyone (a spurious wakeup futex users must tolerate anyway), and
  * bitsets are honoured only as "any bit" for the same reason.
  */
+#include "core/clock.h"
 #include "core/mm.h"
 #include "shim/linux/syscalls.h"
 
@@ -30,8 +31,8 @@ static int futex_timeout(struct task *t, gaddr_t ts_addr, bool absolute,
     if (err < 0)
         return err;
     if (absolute) {
-        if (lbox_plat_clock_get(realtime ? LBOX_CLOCK_REALTIME
-                                         : LBOX_CLOCK_MONOTONIC, &now) < 0)
+        if (lbox_clock_get(t->k, realtime ? LBOX_CLOCK_REALTIME
+                                          : LBOX_CLOCK_MONOTONIC, &now) < 0)
             return -EINVAL;
         ns = ns > now ? ns - now : 0;
     }

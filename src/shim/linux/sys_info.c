@@ -5,6 +5,7 @@
  * sched_yield(2) for the Linux shim. What the guest learns about the
  * machine is lbox's own view (docs/linux-compat.md), not the host's.
  */
+#include "core/clock.h"
 #include "core/mm.h"
 #include "shim/linux/syscalls.h"
 
@@ -100,11 +101,10 @@ _Static_assert(sizeof(struct l_sysinfo) == 112, "struct sysinfo");
 long sys_sysinfo(struct task *t, const uint64_t a[6])
 {
     struct l_sysinfo si;
-    int64_t now;
+    int64_t up = lbox_clock_uptime(t->k);
 
     memset(&si, 0, sizeof(si));
-    if (lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &now) == 0)
-        si.uptime = (now - t->k->boot_ns) / 1000000000LL + 1;
+    si.uptime = up / 1000000000LL + (up % 1000000000LL != 0);
     si.totalram = t->k->mem_total;
     si.freeram = t->k->mem_total - MIN(t->k->mem_total,
                                        mm_total_size(t->proc->mm));
@@ -147,7 +147,7 @@ long sys_times(struct task *t, const uint64_t a[6])
     int64_t tms[4] = {0, 0, 0, 0};
 
     lbox_plat_clock_get(LBOX_CLOCK_PROCESS, &cpu);
-    lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &now);
+    lbox_clock_get(t->k, LBOX_CLOCK_MONOTONIC, &now);
     tms[0] = cpu / 10000000LL;      /* USER_HZ 100 */
     if (a[0] && copy_to_guest(t, a[0], tms, sizeof(tms)) < 0)
         return -EFAULT;

@@ -4,6 +4,7 @@
  * nanosleep(2) and clock_nanosleep(2) for the Linux shim, on the
  * platform's clocks.
  */
+#include "core/clock.h"
 #include "shim/linux/syscalls.h"
 
 struct l_timeval {
@@ -58,7 +59,7 @@ long sys_clock_gettime(struct task *t, const uint64_t a[6])
 
     if (clock < 0)
         return clock;
-    err = lbox_plat_clock_get(clock, &ns);
+    err = lbox_clock_get(t->k, clock, &ns);
     return err < 0 ? err : timespec_to_guest(t, a[1], ns);
 }
 
@@ -145,7 +146,7 @@ long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
     if (err < 0)
         return err;
     if (flags & L_TIMER_ABSTIME) {
-        err = lbox_plat_clock_get(clock, &now);
+        err = lbox_clock_get(t->k, clock, &now);
         if (err < 0)
             return err;
         return sleep_rel(t, clock, ns > now ? ns - now : 0, 0);
