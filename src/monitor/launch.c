@@ -148,8 +148,7 @@ static void enter_namespaces(void)
             "seccomp and Landlock still apply\n", strerror(errno));
 }
 
-static char **kernel_argv(const struct mon_launch_config *cfg,
-                          const char *kernel)
+static char **kernel_argv(const struct mon_launch_config *cfg)
 {
     size_t n = 0, max = 16 + 2 * MON_MAX_MOUNTS + RLIMIT_NLIMITS, i = 0;
     char **argv;
@@ -164,7 +163,7 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
         return NULL;
 #define ADD(...) \
     do { if (asprintf(&argv[i++], __VA_ARGS__) < 0) return NULL; } while (0)
-    ADD("%s", kernel);
+    ADD("lbox-kernel");    /* no host path: the sandbox can read this */
     if (cfg->trace)
         ADD("--trace");
     if (cfg->stats)
@@ -236,17 +235,22 @@ static _Noreturn void run_kernel(const struct mon_launch_config *cfg,
                                  pid_t monitor)
 {
     char **argv;
+    int fd;
 
     /* Kept across the execve below: lbox-kernel is not set-id. */
     die_with_monitor(monitor);
-    argv = kernel_argv(cfg, kernel);
+    argv = kernel_argv(cfg);
 
     if (!argv || place_channels(servers) < 0)
         _exit(125);
     enter_namespaces();
     signal(SIGINT, SIG_DFL);
     signal(SIGQUIT, SIG_DFL);
-    execve(kernel, argv, cfg->envp);
+    /* By descriptor, so that the exec path the host kernel leaves on the
+     * image's stack (AT_EXECFN) is /dev/fd/N, not where lbox lives. */
+    fd = open(kernel, O_PATH | O_CLOEXEC);
+    if (fd >= 0)
+        syscall(SYS_execveat, fd, "", argv, cfg->envp, AT_EMPTY_PATH);
     fprintf(stderr, "lbox: cannot start %s: %s\n", kernel, strerror(errno));
     _exit(125);
 }

@@ -34,8 +34,10 @@ struct mon_launch_config {
 /*
  * Add the default file view: the host's system directories (/usr, /bin,
  * /sbin, /lib*, /etc, /opt) read-only, symlinks where the host has them
- * (merged /usr), and the host directory (cwd) read-only at the same path.
- * Mounts already in (cfg) at the same guest path win. 0 or -errno.
+ * (merged /usr), and the host directory (cwd) read-only at the same path
+ * unless it is the user's home directory or holds it (then 1: the caller
+ * says so). Mounts already in (cfg) at the same guest path win. 0, 1 or
+ * -errno.
  */
 int mon_default_view(struct mon_launch_config *cfg, const char *cwd);
 

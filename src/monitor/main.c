@@ -41,7 +41,8 @@ static const char g_run_usage[] =
     "killed by signal N exits with 128+N.\n"
     "\n"
     "The guest sees the host's /usr, /bin, /sbin, /lib*, /etc, /opt and the\n"
-    "current directory read-only, under a private writable in-memory root:\n"
+    "current directory read-only (not a home directory or one above it),\n"
+    "under a private writable in-memory root:\n"
     "nothing it writes reaches the host unless a -v mount says rw.\n"
     "\n"
     "Options:\n"
@@ -224,7 +225,12 @@ static int cmd_run(int argc, char **argv)
     }
     cfg.envp = env;
     err = mon_default_view(&cfg, host_cwd);
-    if (err < 0) {
+    if (err == 1) {
+        fprintf(stderr, "lbox: not sharing %s: it is or holds your home "
+                "directory; use -v to share it\n", host_cwd);
+        if (cfg.cwd == host_cwd)
+            cfg.cwd = "/";
+    } else if (err < 0) {
         fprintf(stderr, "lbox: cannot set up the file view: %s\n",
                 strerror(-err));
         ret = 2;

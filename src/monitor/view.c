@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,31 @@ void mon_launch_config_release(struct mon_launch_config *cfg)
     cfg->nmounts = cfg->nlinks = 0;
 }
 
+/* Is (dir) the home directory named by (home), or above it? */
+static bool holds(const char *dir, const char *home)
+{
+    char real[PATH_MAX];
+
+    return home && *home && realpath(home, real) && is_under(real, dir);
+}
+
+/* A cwd that is a home directory, or holds one, is not shared by default:
+ * ~/.ssh, tokens and shell histories live there. The invoking user's
+ * ($HOME, and the password database's for the real and the sudo user). */
+static bool holds_home(const char *cwd)
+{
+    const char *sudo = getenv("SUDO_USER");
+    struct passwd *pw;
+
+    if (holds(cwd, getenv("HOME")))
+        return true;
+    pw = getpwuid(getuid());
+    if (pw && holds(cwd, pw->pw_dir))
+        return true;
+    pw = sudo ? getpwnam(sudo) : NULL;
+    return pw && holds(cwd, pw->pw_dir);
+}
+
 /* The sandbox's own directories: a cwd mount never hides them. */
 static bool is_sandbox_dir(const char *path)
 {
@@ -177,7 +203,9 @@ int mon_default_view(struct mon_launch_config *cfg, const char *cwd)
     for (size_t i = 0; i < cfg->nmounts && !cwd_covered; i++)
         if (is_under(cwd, cfg->mounts[i].guest))
             cwd_covered = true;
-    if (!cwd_covered && !guest_taken(cfg, cwd))
-        return add_pinned_mount(cfg, cwd, cwd, false, false);
-    return 0;
+    if (cwd_covered || guest_taken(cfg, cwd))
+        return 0;
+    if (holds_home(cwd))
+        return 1;
+    return add_pinned_mount(cfg, cwd, cwd, false, false);
 }

@@ -45,6 +45,9 @@ extern bool g_plat_fsgsbase;
 int plat_signals_init(struct plat_thread *pt);
 int plat_filter_install(void);
 int plat_landlock_restrict(void);
+
+/* Unmap the host vDSO and scrub the initial auxv (before the seal). */
+void plat_hostfacts_scrub(uint64_t *auxv);
 void plat_set_gs(struct plat_thread *pt);
 
 

@@ -71,10 +71,12 @@ static _Noreturn void boot_fail(const char *what, long err)
     lbox_plat_exit(125);
 }
 
-static _Noreturn void plat_boot(int argc, char **argv, char **envp)
+static _Noreturn void plat_boot(int argc, char **argv, char **envp,
+                                uint64_t *auxv)
 {
     long err;
 
+    plat_hostfacts_scrub(auxv);
     g_boot_thread.self = &g_boot_thread;
     plat_set_gs(&g_boot_thread);
     err = plat_signals_init(&g_boot_thread);
@@ -97,14 +99,15 @@ plat_start(uint64_t *sp)
     char **argv = (char **)(sp + 1);
     char **envp = argv + argc + 1;
     char **p = envp;
-    uint64_t *auxv;
+    uint64_t *auxv, *auxv0;
 
     while (*p)
         p++;
     /* The strings argv and envp point to sit at the top of the stack. */
     g_stack_top = ((uint64_t)(p > envp ? p[-1] : argv[0]) + 0x200000) &
                   ~0xfffULL;
-    for (auxv = (uint64_t *)(p + 1); auxv[0] != H_AT_NULL; auxv += 2) {
+    auxv0 = (uint64_t *)(p + 1);
+    for (auxv = auxv0; auxv[0] != H_AT_NULL; auxv += 2) {
         if (auxv[0] == H_AT_RANDOM) {
             uintptr_t guard;
 
@@ -115,7 +118,7 @@ plat_start(uint64_t *sp)
             g_plat_fsgsbase = auxv[1] & H_HWCAP2_FSGSBASE;
         }
     }
-    plat_boot(argc, argv, envp);
+    plat_boot(argc, argv, envp, auxv0);
 }
 
 int lbox_plat_self_ranges(struct lbox_range *out, int max)
