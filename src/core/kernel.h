@@ -31,6 +31,7 @@ struct kernel {
     int64_t boot_realtime_ns;
     uint32_t next_pid;
     uint64_t mem_total;       /* bytes the guest is told it has */
+    uint64_t tmpfs_size;      /* bytes of tmpfs data at most (all instances) */
     uint32_t ncpus;           /* CPUs the guest is told it has */
     char hostname[65];
     char domainname[65];

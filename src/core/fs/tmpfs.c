@@ -481,10 +481,10 @@ static int tmpfs_statfs(struct inode *ino, struct vfs_statfs *st)
     uint64_t used = __atomic_load_n(&ts->nr_blocks, __ATOMIC_RELAXED);
     uint64_t files = __atomic_load_n(&ts->nr_inodes, __ATOMIC_RELAXED);
 
-    /* lbox's own figures: 1 GiB and 1M inodes, or what is in use. */
+    /* The size bound, and lbox's own 1M inodes or what is in use. */
     st->type = TMPFS_MAGIC;
     st->bsize = st->frsize = TMPFS_BLOCK;
-    st->blocks = MAX(262144, used);
+    st->blocks = MAX(ts->max_blocks, used);
     st->bfree = st->bavail = st->blocks - used;
     st->files = MAX(1u << 20, files);
     st->ffree = st->files - files;
@@ -566,6 +566,8 @@ struct inode *tmpfs_new(struct kernel *k, const char *source,
 
     if (!ts)
         return NULL;
+    /* The monitor's memory bound holds anyway; this one gives ENOSPC. */
+    ts->max_blocks = k->tmpfs_size ? k->tmpfs_size / TMPFS_BLOCK : 262144;
     vfs_sb_init(&ts->sb, k, TMPFS_MAGIC, "tmpfs",
                 rt_heap_strdup(k->shared, source ? source : "tmpfs"), ts);
     c.fsuid = uid;

@@ -129,6 +129,11 @@ static long file_write(struct file *f, const void *buf, size_t size,
         size_t bo = (p + done) % TMPFS_BLOCK;
         size_t c = MIN(size - done, TMPFS_BLOCK - bo);
         if (!n->blocks[bi]) {
+            if (__atomic_load_n(&ts->nr_blocks, __ATOMIC_RELAXED) >=
+                ts->max_blocks) {
+                err = -ENOSPC;
+                break;
+            }
             n->blocks[bi] = rt_heap_zalloc(heap_of(ino), TMPFS_BLOCK);
             if (!n->blocks[bi]) {
                 err = -ENOSPC;

@@ -17,6 +17,7 @@ struct tmpfs_sb {
     uint64_t next_ino;
     uint64_t nr_inodes;   /* atomic */
     uint64_t nr_blocks;   /* atomic */
+    uint64_t max_blocks;  /* ENOSPC past it (kernel->tmpfs_size) */
 };
 
 struct tmpfs_dirent {

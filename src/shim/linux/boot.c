@@ -224,6 +224,10 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
     k->shared = shared;
     k->next_pid = 1;
     k->mem_total = cfg->mem_total;
+    /* A quarter: a 4 KiB tmpfs block takes two pages of the heap until
+     * the page cache (issue 12), and the bound should give ENOSPC before
+     * the memory bound ends the sandbox. */
+    k->tmpfs_size = cfg->tmpfs_size ? cfg->tmpfs_size : cfg->mem_total / 4;
     k->ncpus = cfg->ncpus;
     strlcpy(k->hostname, cfg->hostname, sizeof(k->hostname));
     strlcpy(k->domainname, "(none)", sizeof(k->domainname));

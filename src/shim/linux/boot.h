@@ -27,6 +27,7 @@ struct boot_config {
     const char *hostname;
     uint32_t uid, gid;
     uint64_t mem_total;
+    uint64_t tmpfs_size;    /* bytes of tmpfs data; 0: mem_total / 4 */
     uint32_t ncpus;
     struct boot_mount mounts[BOOT_MAX_MOUNTS];
     unsigned nmounts;

@@ -124,6 +124,9 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
         } else if ((val = opt_value(a, "--mem"))) {
             if (parse_u64(val, &cfg->mem_total, a) < 0)
                 return -EINVAL;
+        } else if ((val = opt_value(a, "--tmpfs-size"))) {
+            if (parse_u64(val, &cfg->tmpfs_size, a) < 0)
+                return -EINVAL;
         } else if ((val = opt_value(a, "--cpus"))) {
             if (parse_u64(val, &v, a) < 0 || v == 0 || v > 4096)
                 return -EINVAL;
