@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "monitor/cgroup.h"
 #include "monitor/doctor.h"
 
 #define SECCOMP_GET_ACTION_AVAIL 2
@@ -49,7 +50,8 @@ int mon_doctor(FILE *out)
     struct utsname u;
     bool seccomp_ok;
     long abi;
-    char buf[160];
+    char buf[224], why[96];
+    const char *kind;
 
     if (uname(&u) == 0)
         fprintf(out, "host: %s %s %s\n", u.sysname, u.release, u.machine);
@@ -77,6 +79,16 @@ int mon_doctor(FILE *out)
               can_unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET |
                           CLONE_NEWIPC | CLONE_NEWUTS),
          "mount/net/ipc/uts ns", "fresh ones for every sandbox when available");
+    kind = mon_cgroup_probe(why, sizeof(why));
+    if (kind)
+        snprintf(buf, sizeof(buf), "cgroup %s: --memory bounds everything "
+                 "the sandbox uses", kind);
+    else
+        snprintf(buf, sizeof(buf), "no writable cgroup (%s): --memory "
+                 "bounds the address space (rlimit)", why);
+    line(out, kind != NULL, "memory bound", buf);
+    line(out, true, "cpu-time, timeout",
+         "RLIMIT_CPU and the monitor's clock, always");
     line(out, getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE, "fsgsbase",
          "guest TLS set without a host call when present");
     return seccomp_ok ? 0 : 1;

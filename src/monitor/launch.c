@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,8 +20,10 @@
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "monitor/cgroup.h"
 #include "monitor/launch.h"
 #include "monitor/tty.h"
 
@@ -40,6 +43,17 @@ struct server {
     int sv[2];          /* [0] the server's end, [1] the kernel image's */
     pid_t pid;
 };
+
+/* The bounds put on the kernel image (struct mon_limits). */
+struct bounds {
+    struct mon_cgroup cg;
+    uint64_t memory;        /* bytes, what the guest is told it has */
+};
+
+/* lbox's own reservations in the kernel image (the shared region and the
+ * heap, 4 GiB each, the image and its stacks): an address-space rlimit,
+ * the fallback without a cgroup, must leave them room. */
+#define LBOX_RESERVED_AS (9ULL << 30)
 
 /* lbox-kernel next to the lbox binary, else where the build put it. */
 static int find_kernel(const struct mon_launch_config *cfg, char *out,
@@ -118,9 +132,12 @@ static _Noreturn void run_server(const struct mon_launch_config *cfg,
         if (c != class && servers[c].sv[0] >= 0)
             close(servers[c].sv[0]);
     }
-    for (size_t i = 0; i < cfg->nmounts; i++)
-        if (serves(class, &cfg->mounts[i]))
-            mounts[sc.nmounts++] = cfg->mounts[i];
+    for (size_t i = 0; i < cfg->nmounts; i++) {
+        if (!serves(class, &cfg->mounts[i]))
+            continue;
+        mounts[sc.nmounts] = cfg->mounts[i];
+        mounts[sc.nmounts++].budget = cfg->limits.disk_budget;
+    }
     server_identity(class, &sc.uid, &sc.gid);
     err = mon_p9srv_new(&sc, &srv);
     if (!err)
@@ -148,11 +165,11 @@ static void enter_namespaces(void)
             "seccomp and Landlock still apply\n", strerror(errno));
 }
 
-static char **kernel_argv(const struct mon_launch_config *cfg)
+static char **kernel_argv(const struct mon_launch_config *cfg,
+                          const struct bounds *b)
 {
     size_t n = 0, max = 16 + 2 * MON_MAX_MOUNTS + RLIMIT_NLIMITS, i = 0;
     char **argv;
-    struct sysinfo si;
     struct rlimit rl;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -171,8 +188,10 @@ static char **kernel_argv(const struct mon_launch_config *cfg)
     ADD("--cwd=%s", cfg->cwd ? cfg->cwd : "/");
     ADD("--uid=%u", (unsigned)getuid());
     ADD("--gid=%u", (unsigned)getgid());
-    if (sysinfo(&si) == 0)
-        ADD("--mem=%llu", (unsigned long long)si.totalram * si.mem_unit);
+    if (b->memory)
+        ADD("--mem=%llu", (unsigned long long)b->memory);
+    if (cfg->limits.tmpfs_size)
+        ADD("--tmpfs-size=%llu", (unsigned long long)cfg->limits.tmpfs_size);
     if (cpus > 0)
         ADD("--cpus=%ld", cpus);
     /* The guest starts with the limits lbox itself was given. */
@@ -230,16 +249,38 @@ static int place_channels(struct server *servers)
     return 0;
 }
 
+/* In the kernel image's process before exec: into the cgroup (or under
+ * an address-space rlimit when the user asked for --memory and there is
+ * no cgroup), and the CPU-time rlimit. The guest cannot raise either:
+ * setrlimit is not on the allowlist. */
+static void apply_bounds(const struct mon_launch_config *cfg,
+                         const struct bounds *b)
+{
+    struct rlimit rl;
+
+    if (mon_cgroup_enter(&b->cg) < 0 && cfg->limits.memory) {
+        rl.rlim_cur = rl.rlim_max = b->memory + LBOX_RESERVED_AS;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+    if (cfg->limits.cpu_time) {
+        /* SIGXCPU at the soft limit; SIGKILL a second later. */
+        rl.rlim_cur = cfg->limits.cpu_time;
+        rl.rlim_max = cfg->limits.cpu_time + 1;
+        setrlimit(RLIMIT_CPU, &rl);
+    }
+}
+
 static _Noreturn void run_kernel(const struct mon_launch_config *cfg,
                                  const char *kernel, struct server *servers,
-                                 pid_t monitor)
+                                 const struct bounds *b, pid_t monitor)
 {
     char **argv;
     int fd;
 
     /* Kept across the execve below: lbox-kernel is not set-id. */
     die_with_monitor(monitor);
-    argv = kernel_argv(cfg);
+    apply_bounds(cfg, b);
+    argv = kernel_argv(cfg, b);
 
     if (!argv || place_channels(servers) < 0)
         _exit(125);
@@ -266,19 +307,92 @@ static void forward_signal(int sig)
 }
 
 
-static int wait_status(pid_t pid)
+static int64_t now_ms(void)
 {
-    int st;
+    struct timespec ts;
 
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the sandbox is gone, killing it once (timeout_ms) (0: none)
+ * have passed. Until it is reaped its pid names it, so the kill is safe
+ * even without a pidfd. Returns whether the timeout ended it. */
+static bool wait_sandbox(pid_t pid, uint64_t timeout_ms, int *st,
+                         struct rusage *ru)
+{
+    int64_t deadline = now_ms() + (int64_t)timeout_ms;
+    bool timed_out = false;
+
+    while (timeout_ms && !timed_out) {
+        int64_t left = deadline - now_ms();
+        struct pollfd p = {.fd = g_kernel_pidfd, .events = POLLIN};
+
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            timed_out = true;
+        } else if (g_kernel_pidfd >= 0) {
+            if (poll(&p, 1, left > 1000 ? 1000 : (int)left) > 0)
+                break;
+        } else if (wait4(pid, st, WNOHANG, ru) == pid) {
+            return false;
+        } else {
+            usleep(10000);
+        }
+    }
+    while (wait4(pid, st, 0, ru) < 0 && errno == EINTR)
+        ;
+    return timed_out;
+}
+
+/* The status a shell would report, and one line when a bound ended it. */
+static int report(const struct mon_launch_config *cfg,
+                  const struct bounds *b, int st, const struct rusage *ru,
+                  bool timed_out)
+{
+    uint64_t cpu = (uint64_t)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec);
+    int sig;
+
+    if (timed_out) {
+        fprintf(stderr, "lbox: sandbox ended: --timeout of %llu.%03llus "
+                "reached\n",
+                (unsigned long long)(cfg->limits.timeout_ms / 1000),
+                (unsigned long long)(cfg->limits.timeout_ms % 1000));
+        return MON_EXIT_TIMEOUT;
+    }
     if (WIFEXITED(st))
         return WEXITSTATUS(st);
-    if (WTERMSIG(st) == SIGSYS)
+    sig = WTERMSIG(st);
+    if (sig == SIGSYS)
         fprintf(stderr, "lbox: sandbox killed: it made a host system call "
                 "outside the allowlist\n");
-    return 128 + WTERMSIG(st);
+    else if (sig == SIGKILL && mon_cgroup_oom(&b->cg))
+        fprintf(stderr, "lbox: sandbox ended: out of memory (its limit is "
+                "%llu MiB; see --memory)\n",
+                (unsigned long long)(b->memory >> 20));
+    else if (sig == SIGXCPU || (sig == SIGKILL && cfg->limits.cpu_time &&
+                                cpu >= cfg->limits.cpu_time))
+        fprintf(stderr, "lbox: sandbox ended: --cpu-time of %llus used\n",
+                (unsigned long long)cfg->limits.cpu_time);
+    return 128 + sig;
+}
+
+/* Half the host's memory unless the user said. A cgroup bounds it; else
+ * only an explicit --memory gets the address-space rlimit, which would
+ * break programs that reserve much address space. */
+static void set_bounds(const struct mon_launch_config *cfg, struct bounds *b)
+{
+    struct sysinfo si;
+    int err;
+
+    b->memory = cfg->limits.memory;
+    if (!b->memory && sysinfo(&si) == 0)
+        b->memory = (uint64_t)si.totalram * si.mem_unit / 2;
+    err = mon_cgroup_create(&b->cg, b->memory);
+    if (err && cfg->limits.memory)
+        fprintf(stderr, "lbox: warning: no cgroup for --memory here (%s); "
+                "bounding the sandbox's address space instead\n",
+                strerror(-err));
 }
 
 static void close_channels(struct server *servers, int end)
@@ -290,12 +404,30 @@ static void close_channels(struct server *servers, int end)
     }
 }
 
+/* A server exits at EOF on its channel; one still busy after this long
+ * is stuck (it must never be, but lbox does not wait on it for ever). */
+#define SERVER_GRACE_MS 5000
+
 static void reap_servers(struct server *servers)
 {
-    for (int c = 0; c < SRV_COUNT; c++)
-        if (servers[c].pid > 0)
-            while (waitpid(servers[c].pid, NULL, 0) < 0 && errno == EINTR)
-                ;
+    int64_t deadline = now_ms() + SERVER_GRACE_MS;
+
+    for (int c = 0; c < SRV_COUNT; c++) {
+        if (servers[c].pid <= 0)
+            continue;
+        while (waitpid(servers[c].pid, NULL, WNOHANG) == 0) {
+            if (now_ms() >= deadline) {
+                fprintf(stderr, "lbox: file server %d did not exit; "
+                        "killing it\n", (int)servers[c].pid);
+                kill(servers[c].pid, SIGKILL);  /* ours, not yet reaped */
+                while (waitpid(servers[c].pid, NULL, 0) < 0 &&
+                       errno == EINTR)
+                    ;
+                break;
+            }
+            usleep(2000);
+        }
+    }
 }
 
 /* A socketpair and a process for each server that has mounts to serve. */
@@ -336,14 +468,18 @@ int mon_launch(const struct mon_launch_config *cfg)
     struct sigaction sa = {.sa_handler = forward_signal};
     struct server servers[SRV_COUNT];
     struct mon_tty_state tty;
+    struct bounds b;
+    struct rusage ru = {0};
     pid_t pid, monitor = getpid();
-    int status;
+    bool timed_out;
+    int status, st = 0;
 
     if (find_kernel(cfg, kernel, sizeof(kernel)) < 0) {
         fprintf(stderr, "lbox: cannot find lbox-kernel next to lbox\n");
         return -ENOENT;
     }
     mon_tty_save(&tty);
+    set_bounds(cfg, &b);
     status = start_servers(cfg, servers);
     if (status < 0)
         goto fail;
@@ -353,7 +489,7 @@ int mon_launch(const struct mon_launch_config *cfg)
         goto fail;
     }
     if (pid == 0)
-        run_kernel(cfg, kernel, servers, monitor);
+        run_kernel(cfg, kernel, servers, &b, monitor);
     close_channels(servers, 1);
     g_kernel_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (g_kernel_pidfd < 0)
@@ -364,8 +500,9 @@ int mon_launch(const struct mon_launch_config *cfg)
     signal(SIGQUIT, SIG_IGN);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    status = wait_status(pid);
+    timed_out = wait_sandbox(pid, cfg->limits.timeout_ms, &st, &ru);
     mon_tty_restore(&tty);
+    status = report(cfg, &b, st, &ru, timed_out);
     if (g_kernel_pidfd >= 0) {
         int fd = g_kernel_pidfd;
 
@@ -374,10 +511,12 @@ int mon_launch(const struct mon_launch_config *cfg)
     }
     /* The servers see EOF once the kernel image is gone. */
     reap_servers(servers);
+    mon_cgroup_destroy(&b.cg);
     return status;
 fail:
     close_channels(servers, 0);
     close_channels(servers, 1);
     reap_servers(servers);
+    mon_cgroup_destroy(&b.cg);
     return status;
 }

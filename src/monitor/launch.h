@@ -10,10 +10,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "monitor/p9srv.h"
 
 #define MON_MAX_MOUNTS 32
+
+/* Bounds the guest cannot raise (0: the default, or none). */
+struct mon_limits {
+    uint64_t memory;        /* bytes; default: half the host's memory */
+    uint64_t cpu_time;      /* seconds of CPU time; none by default */
+    uint64_t timeout_ms;    /* wall-clock time; none by default */
+    uint64_t tmpfs_size;    /* bytes of tmpfs data; default: memory / 2 */
+    uint64_t disk_budget;   /* bytes each rw mount may grow by; none */
+};
+
+/* Exit statuses of a sandbox ended by a bound (besides 128+N). */
+#define MON_EXIT_TIMEOUT 124
 
 /* Mount and link strings are heap-allocated and owned by the config:
  * mon_launch_config_release() frees them. argv and envp are the caller's. */
@@ -28,6 +41,7 @@ struct mon_launch_config {
     } links[MON_MAX_MOUNTS];    /* symlinks in the guest root */
     size_t nlinks;
     bool trace, stats;
+    struct mon_limits limits;
     const char *kernel_path;    /* lbox-kernel; NULL: next to lbox */
 };
 

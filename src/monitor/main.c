@@ -15,6 +15,7 @@
 
 #include "monitor/doctor.h"
 #include "monitor/launch.h"
+#include "monitor/size.h"
 #include "monitor/policy.h"
 
 extern char **environ;
@@ -54,6 +55,14 @@ static const char g_run_usage[] =
     "                                   (the host's is passed by default)\n"
     "  -w, --cwd DIR                    guest working directory\n"
     "                                   (default: the current directory)\n"
+    "      --memory SIZE                memory bound, tmpfs included\n"
+    "                                   (default: half the host's; 512m, 2g)\n"
+    "      --cpu-time DURATION          CPU time bound (exit 152 past it)\n"
+    "      --timeout DURATION           wall-clock bound: 30, 30s, 500ms, 5m\n"
+    "                                   (exit 124 past it)\n"
+    "      --tmpfs-size SIZE            bytes of files in /tmp and the root\n"
+    "                                   (default: a quarter of --memory)\n"
+    "      --disk-budget SIZE           bytes each rw mount may grow by\n"
     "      --trace                      print each guest syscall to stderr\n"
     "      --stats                      print syscall counts at exit\n"
     "  -h, --help                       show this text\n";
@@ -135,6 +144,11 @@ static int cmd_run(int argc, char **argv)
         {"cwd", required_argument, NULL, 'w'},
         {"trace", no_argument, NULL, 'T'},
         {"stats", no_argument, NULL, 'S'},
+        {"memory", required_argument, NULL, 'M'},
+        {"cpu-time", required_argument, NULL, 'U'},
+        {"timeout", required_argument, NULL, 'O'},
+        {"tmpfs-size", required_argument, NULL, 'F'},
+        {"disk-budget", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -183,6 +197,40 @@ static int cmd_run(int argc, char **argv)
                 goto out;
             }
             cfg.cwd = optarg;
+            break;
+        case 'M':
+        case 'F':
+        case 'D': {
+            uint64_t *dst = c == 'M'   ? &cfg.limits.memory
+                            : c == 'F' ? &cfg.limits.tmpfs_size
+                                       : &cfg.limits.disk_budget;
+
+            if (mon_parse_size(optarg, dst) < 0 || *dst == 0) {
+                ret = bad_usage("bad size '%s': want a count of bytes "
+                                "such as 4096, 512m or 2g", optarg);
+                goto out;
+            }
+            break;
+        }
+        case 'U': {
+            uint64_t ms;
+
+            /* RLIMIT_CPU counts whole seconds: round up. */
+            if (mon_parse_duration_ms(optarg, &ms) < 0 || ms == 0) {
+                ret = bad_usage("bad --cpu-time '%s': want a duration such "
+                                "as 10, 10s or 2m", optarg);
+                goto out;
+            }
+            cfg.limits.cpu_time = (ms + 999) / 1000;
+            break;
+        }
+        case 'O':
+            if (mon_parse_duration_ms(optarg, &cfg.limits.timeout_ms) < 0 ||
+                cfg.limits.timeout_ms == 0) {
+                ret = bad_usage("bad --timeout '%s': want a duration such "
+                                "as 30, 30s, 500ms or 5m", optarg);
+                goto out;
+            }
             break;
         case 'T':
             cfg.trace = true;

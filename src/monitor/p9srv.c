@@ -52,6 +52,7 @@ int mon_p9srv_new(const struct mon_p9srv_config *cfg, struct mon_p9srv **out)
         m->pinned = cfg->mounts[i].pinned;
         m->dev = cfg->mounts[i].dev;
         m->ino = cfg->mounts[i].ino;
+        m->budget = cfg->mounts[i].rw ? cfg->mounts[i].budget : 0;
         m->host = strdup(cfg->mounts[i].host);
         m->guest = strdup(cfg->mounts[i].guest);
         if (!m->host || !m->guest)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct mon_mount {
@@ -18,6 +19,7 @@ struct mon_mount {
                            symlink, and it must still be (dev, ino) */
     dev_t dev;
     ino_t ino;
+    uint64_t budget;    /* rw: bytes the guest may add; 0: no bound */
 };
 
 struct mon_p9srv_config {

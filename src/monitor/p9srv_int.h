@@ -88,6 +88,8 @@ struct p9_mount {
     dev_t dev;
     ino_t ino;
     mode_t mode;
+    uint64_t budget;    /* bytes the guest may add; 0: no bound */
+    int64_t used;       /* added so far (p9srv_budget.c) */
 };
 
 /* A fid: one file beneath one mount root, held by an O_PATH fd. (pfd, name)
@@ -138,6 +140,21 @@ int p9srv_open_mounts(struct mon_p9srv *srv);
 /* openat2() of (path) beneath (dirfd), never following any symlink nor
  * leaving (dirfd); O_CLOEXEC|O_NOCTTY are added. The fd or -errno. */
 int p9_openat2(int dirfd, const char *path, int flags, mode_t mode);
+
+/* Disk budget of an rw mount (p9srv_budget.c). room: how many of (want)
+ * bytes may be added now, -ENOSPC for none. entry: before creating
+ * (dirfd, name), charge a new entry: 1 if charged (give it back with
+ * charge(-P9_BUDGET_ENTRY) if the creation fails), 0 if nothing to
+ * charge, -ENOSPC. size: charge a size change from (from) to (to), or
+ * -ENOSPC before a growth past the budget. charge: count (bytes) added
+ * (negative: freed). unlink: give back what removing (dirfd, name)
+ * frees, called before the removal. */
+#define P9_BUDGET_ENTRY 4096
+int64_t p9_budget_room(const struct p9_mount *m, int64_t want);
+int p9_budget_entry(struct p9_mount *m, int dirfd, const char *name);
+int p9_budget_size(struct p9_mount *m, int64_t from, int64_t to);
+void p9_budget_charge(struct p9_mount *m, int64_t bytes);
+void p9_budget_unlink(struct p9_mount *m, int dirfd, const char *name);
 struct p9_fid *p9_fid_get(struct mon_p9srv *srv, uint32_t num);
 /* New fid (num) with no file yet (fd = pfd = ofd = -1). -EBADF if (num) is
  * NOFID or taken, -EMFILE if the table is full. */

@@ -109,7 +109,7 @@ int p9_op_lcreate(struct mon_p9srv *srv, struct p9_in *in,
     struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
     struct stat st, pst;
     uint32_t raw, mode;
-    int flags, fd, pfd, err;
+    int flags, fd, pfd, err, charged;
 
     p9_getstr(in, name, sizeof(name));
     raw = p9_get32(in);
@@ -129,10 +129,15 @@ int p9_op_lcreate(struct mon_p9srv *srv, struct p9_in *in,
             O_CREAT | O_NOFOLLOW;
     if ((flags & O_ACCMODE) == O_ACCMODE)
         return -EINVAL;
+    charged = p9_budget_entry(fid->mnt, fid->fd, name);
+    if (charged < 0)
+        return charged;
     /* No set-id bits on new files: the host would honour them. */
     fd = p9_openat2(fid->fd, name, flags | O_NONBLOCK, mode & 01777);
-    if (fd < 0)
+    if (fd < 0) {
+        p9_budget_charge(fid->mnt, charged ? -P9_BUDGET_ENTRY : 0);
         return fd;
+    }
     pfd = p9_openat2(fid->fd, name, O_PATH | O_NOFOLLOW, 0);
     if (pfd < 0) {
         close(fd);
@@ -211,6 +216,30 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     return 0;
 }
 
+/* With a disk budget: shorten a write past the end to the room left
+ * (-ENOSPC for none); (size) gets the file's size before it, or -1. */
+static int budget_write(struct p9_fid *fid, uint64_t off, uint32_t *count,
+                        int64_t *size)
+{
+    struct stat st;
+    int64_t start, grow, room;
+
+    *size = -1;
+    if (fstat(fid->ofd, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    *size = st.st_size;
+    start = fid->seekable && !(fid->oflags & O_APPEND) ? (int64_t)off
+                                                        : st.st_size;
+    grow = start + (int64_t)*count - st.st_size;
+    if (grow <= 0)
+        return 0;
+    room = p9_budget_room(fid->mnt, grow);
+    if (room < 0)
+        return (int)room;
+    *count -= (uint32_t)(grow - room);
+    return *count ? 0 : -ENOSPC;
+}
+
 int p9_op_write(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 {
     uint32_t num = p9_get32(in);
@@ -218,6 +247,7 @@ int p9_op_write(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     uint32_t count = p9_get32(in);
     const uint8_t *data = p9_getraw(in, count);
     struct p9_fid *fid;
+    int64_t size = -1;
     ssize_t n;
     int err;
 
@@ -228,6 +258,11 @@ int p9_op_write(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
         return -EROFS;
     if (fid->seekable && off > (uint64_t)INT64_MAX)
         return -EINVAL;
+    if (fid->mnt->budget) {
+        err = budget_write(fid, off, &count, &size);
+        if (err)
+            return err;
+    }
     do {
         if (fid->seekable && !(fid->oflags & O_APPEND))
             n = pwrite(fid->ofd, data, count, (off_t)off);
@@ -236,6 +271,12 @@ int p9_op_write(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
+    if (fid->mnt->budget && size >= 0) {
+        int64_t end = (fid->seekable && !(fid->oflags & O_APPEND)
+                           ? (int64_t)off : size) + n;
+
+        p9_budget_charge(fid->mnt, end > size ? end - size : 0);
+    }
     p9_put32(out, (uint32_t)n);
     return 0;
 }

@@ -95,6 +95,22 @@ static int set_size(struct p9_fid *fid, uint64_t size)
     return err;
 }
 
+/* set_size within the mount's disk budget. */
+static int budget_set_size(struct p9_fid *fid, uint64_t size)
+{
+    struct stat st;
+    int err;
+
+    if (!fid->mnt->budget || size > (uint64_t)INT64_MAX)
+        return set_size(fid, size);
+    err = p9_fid_stat(fid, &st);
+    if (!err)
+        err = p9_budget_size(fid->mnt, st.st_size, (int64_t)size);
+    if (!err && (err = set_size(fid, size)))
+        p9_budget_size(fid->mnt, (int64_t)size, st.st_size);
+    return err;
+}
+
 static void set_time(struct timespec *ts, uint32_t valid, uint32_t on,
                      uint32_t set, uint64_t sec, uint64_t nsec)
 {
@@ -150,7 +166,7 @@ int p9_op_setattr(struct mon_p9srv *srv, struct p9_in *in,
             return -errno;
     }
     if (valid & P9_SETATTR_SIZE) {
-        err = set_size(fid, size);
+        err = budget_set_size(fid, size);
         if (err)
             return err;
     }
@@ -171,7 +187,7 @@ int p9_op_mkdir(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     uint32_t num = p9_get32(in);
     uint32_t mode;
     struct p9_fid *dir;
-    int err;
+    int err, charged;
 
     p9_getstr(in, name, sizeof(name));
     mode = p9_get32(in);
@@ -181,8 +197,14 @@ int p9_op_mkdir(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
-    if (mkdirat(dir->fd, name, safe_mode(mode, true)) < 0)
-        return -errno;
+    charged = p9_budget_entry(dir->mnt, dir->fd, name);
+    if (charged < 0)
+        return charged;
+    if (mkdirat(dir->fd, name, safe_mode(mode, true)) < 0) {
+        err = -errno;
+        p9_budget_charge(dir->mnt, charged ? -P9_BUDGET_ENTRY : 0);
+        return err;
+    }
     return put_child_qid(srv, dir->fd, name, out);
 }
 
@@ -192,7 +214,7 @@ int p9_op_symlink(struct mon_p9srv *srv, struct p9_in *in,
     char name[NAME_MAX + 2], target[PATH_MAX];
     uint32_t num = p9_get32(in);
     struct p9_fid *dir;
-    int err;
+    int err, charged;
 
     p9_getstr(in, name, sizeof(name));
     p9_getstr(in, target, sizeof(target));
@@ -205,8 +227,14 @@ int p9_op_symlink(struct mon_p9srv *srv, struct p9_in *in,
     if (!target[0])
         return -ENOENT;
     /* The target is stored as text; the server itself never follows it. */
-    if (symlinkat(target, dir->fd, name) < 0)
-        return -errno;
+    charged = p9_budget_entry(dir->mnt, dir->fd, name);
+    if (charged < 0)
+        return charged;
+    if (symlinkat(target, dir->fd, name) < 0) {
+        err = -errno;
+        p9_budget_charge(dir->mnt, charged ? -P9_BUDGET_ENTRY : 0);
+        return err;
+    }
     return put_child_qid(srv, dir->fd, name, out);
 }
 
@@ -216,7 +244,7 @@ int p9_op_mknod(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     uint32_t num = p9_get32(in);
     uint32_t mode;
     struct p9_fid *dir;
-    int err;
+    int err, charged;
 
     p9_getstr(in, name, sizeof(name));
     mode = p9_get32(in);
@@ -232,8 +260,14 @@ int p9_op_mknod(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
      * in open() on a FIFO, and nothing of the host needs the others. */
     if (!S_ISREG(mode))
         return -EPERM;
-    if (mknodat(dir->fd, name, (mode & S_IFMT) | safe_mode(mode, false), 0))
-        return -errno;
+    charged = p9_budget_entry(dir->mnt, dir->fd, name);
+    if (charged < 0)
+        return charged;
+    if (mknodat(dir->fd, name, (mode & S_IFMT) | safe_mode(mode, false), 0)) {
+        err = -errno;
+        p9_budget_charge(dir->mnt, charged ? -P9_BUDGET_ENTRY : 0);
+        return err;
+    }
     return put_child_qid(srv, dir->fd, name, out);
 }
 
@@ -358,6 +392,7 @@ int p9_op_unlinkat(struct mon_p9srv *srv, struct p9_in *in,
         return err;
     if (flags & ~(uint32_t)AT_REMOVEDIR)
         return -EINVAL;
+    p9_budget_unlink(dir->mnt, dir->fd, name);
     if (unlinkat(dir->fd, name, (int)flags) < 0)
         return -errno;
     return 0;
@@ -377,6 +412,8 @@ int p9_op_remove(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     err = rw_fid(fid);
     if (!err)
         err = p9_fid_parent(fid);
+    if (!err)
+        p9_budget_unlink(fid->mnt, fid->pfd, fid->name);
     if (!err && unlinkat(fid->pfd, fid->name,
                          S_ISDIR(fid->mode) ? AT_REMOVEDIR : 0) < 0)
         err = -errno;

@@ -2,6 +2,7 @@
 /* Byte counts from the command line (monitor, host side). */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "monitor/size.h"
 
@@ -35,4 +36,35 @@ int mon_parse_size(const char *s, uint64_t *out)
         return -ERANGE;
     *out = v << shift;
     return 0;
+}
+
+int mon_parse_duration_ms(const char *s, uint64_t *out)
+{
+    static const struct {
+        const char *suffix;
+        uint64_t ms;
+    } units[] = {
+        {"", 1000}, {"s", 1000}, {"ms", 1}, {"m", 60000}, {"h", 3600000},
+    };
+    uint64_t v = 0;
+    const char *p = s;
+
+    if (!s || *s < '0' || *s > '9')
+        return -EINVAL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+
+        if (v > (UINT64_MAX - d) / 10)
+            return -ERANGE;
+        v = v * 10 + d;
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++) {
+        if (strcmp(p, units[i].suffix))
+            continue;
+        if (v > UINT64_MAX / units[i].ms)
+            return -ERANGE;
+        *out = v * units[i].ms;
+        return 0;
+    }
+    return -EINVAL;
 }

@@ -13,4 +13,10 @@
  */
 int mon_parse_size(const char *s, uint64_t *out);
 
+/*
+ * Parse a duration into milliseconds: decimal digits with an optional
+ * unit ms, s (the default), m or h. 0, -EINVAL or -ERANGE.
+ */
+int mon_parse_duration_ms(const char *s, uint64_t *out);
+
 #endif /* LBOX_MONITOR_SIZE_H */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* mon_parse_size: the byte counts of --memory, --tmpfs-size and friends. */
+/* mon_parse_size and mon_parse_duration_ms: the values of --memory,
+ * --tmpfs-size, --timeout and friends. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,16 +9,27 @@
 
 static int fails;
 
-static void want(const char *s, int err, uint64_t v)
+static void check(int (*parse)(const char *, uint64_t *), const char *s,
+                  int err, uint64_t v)
 {
     uint64_t got = 12345;
-    int r = mon_parse_size(s, &got);
+    int r = parse(s, &got);
 
     if (r != err || (!err && got != v)) {
         printf("FAIL: '%s': got %d/%llu, want %d/%llu\n", s ? s : "(null)",
                r, (unsigned long long)got, err, (unsigned long long)v);
         fails++;
     }
+}
+
+static void want(const char *s, int err, uint64_t v)
+{
+    check(mon_parse_size, s, err, v);
+}
+
+static void want_ms(const char *s, int err, uint64_t v)
+{
+    check(mon_parse_duration_ms, s, err, v);
 }
 
 int main(void)
@@ -39,6 +51,17 @@ int main(void)
     want("1 m", -EINVAL, 0);
     want("m", -EINVAL, 0);
     want("1mm", -EINVAL, 0);
+    want_ms("10", 0, 10000);
+    want_ms("10s", 0, 10000);
+    want_ms("250ms", 0, 250);
+    want_ms("2m", 0, 120000);
+    want_ms("1h", 0, 3600000);
+    want_ms("0", 0, 0);
+    want_ms("1.5", -EINVAL, 0);
+    want_ms("1d", -EINVAL, 0);
+    want_ms("s", -EINVAL, 0);
+    want_ms("", -EINVAL, 0);
+    want_ms("18446744073709551615s", -ERANGE, 0);
     printf("%s\n", fails ? "FAIL" : "ok");
     return fails != 0;
 }
