@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Confinement of the monitor's 9P server process (host side): opens the
- * mount sources, drops to the served identity, sets no_new_privs and
- * restricts itself with Landlock to exactly the mount sources. */
+ * mount sources, leaves the host's network and IPC namespaces, drops to
+ * the served identity, sets no_new_privs, restricts itself with Landlock
+ * to exactly the mount sources and with seccomp to p9srv_calls.def. */
 #include <errno.h>
 #include <grp.h>
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <sched.h>
+#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -180,6 +184,69 @@ static int drop_identity(struct mon_p9srv *srv)
     return srv->uid == 0 ? keep_file_caps() : 0;
 }
 
+static int write_proc(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+    ssize_t len = (ssize_t)strlen(text);
+
+    if (fd < 0)
+        return -errno;
+    if (write(fd, text, (size_t)len) != len)
+        err = -errno;
+    close(fd);
+    return err;
+}
+
+/* No network and no System V IPC: a memory bug in the server reaches no
+ * socket, netlink or shared segment of the host. Root unshares directly;
+ * others through a user namespace mapping only themselves, with every
+ * capability in it dropped again, so the server's file access stays the
+ * user's. Best effort: without either the other walls still stand. */
+static void leave_namespaces(void)
+{
+    const int ns = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+    struct __user_cap_header_struct hdr = {
+        .version = _LINUX_CAPABILITY_VERSION_3,
+    };
+    struct __user_cap_data_struct none[2] = {{0}};
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    char map[64];
+
+    if (unshare(ns) == 0 || unshare(CLONE_NEWUSER | ns) < 0)
+        return;
+    snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)uid);
+    write_proc("/proc/self/uid_map", map);
+    write_proc("/proc/self/setgroups", "deny");
+    snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
+    write_proc("/proc/self/gid_map", map);
+    syscall(SYS_capset, &hdr, none);
+}
+
+/* The server's own allowlist (p9srv_calls.def); anything else kills it. */
+static int seccomp_restrict(void)
+{
+    static const char *const calls[] = {
+#define P9SRV_CALL(name, reason) #name,
+#include "monitor/p9srv_calls.def"
+#undef P9SRV_CALL
+    };
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    int err = ctx ? 0 : -ENOMEM;
+
+    for (size_t i = 0; !err && i < sizeof(calls) / sizeof(*calls); i++) {
+        int nr = seccomp_syscall_resolve_name(calls[i]);
+
+        /* A call this libseccomp does not know cannot be made either. */
+        if (nr != __NR_SCMP_ERROR)
+            err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+    }
+    if (!err)
+        err = seccomp_load(ctx);
+    seccomp_release(ctx);
+    return err;
+}
+
 int mon_p9srv_sandbox(struct mon_p9srv *srv)
 {
     struct rlimit rl;
@@ -188,6 +255,7 @@ int mon_p9srv_sandbox(struct mon_p9srv *srv)
     err = p9srv_open_mounts(srv);
     if (err)
         return err;
+    leave_namespaces();
     /* Each fid holds up to three fds: use what the hard limit allows. */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
@@ -198,5 +266,8 @@ int mon_p9srv_sandbox(struct mon_p9srv *srv)
         return err;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -errno;
-    return landlock_restrict(srv);
+    err = landlock_restrict(srv);
+    if (err)
+        return err;
+    return seccomp_restrict();
 }

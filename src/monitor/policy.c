@@ -81,6 +81,14 @@ int mon_policy_dump(FILE *out)
     return 0;
 }
 
+static const struct {
+    const char *name, *reason;
+} g_srv_calls[] = {
+#define P9SRV_CALL(name, reason) {#name, reason},
+#include "monitor/p9srv_calls.def"
+#undef P9SRV_CALL
+};
+
 int mon_policy_markdown(FILE *out)
 {
     char args[1024];
@@ -106,7 +114,9 @@ int mon_policy_markdown(FILE *out)
         "Before the filter, at start-up only, the kernel image also calls "
         "`prctl(PR_SET_NO_NEW_PRIVS)`,\n`landlock_create_ruleset`, "
         "`landlock_restrict_self`, `close` (the ruleset fd),\n"
-        "`sigaltstack`, `rt_sigaction`, `arch_prctl` and `seccomp` itself.\n\n"
+        "`sigaltstack`, `rt_sigaction`, `arch_prctl` and `seccomp` itself, "
+        "and\nreads `/proc/self/maps` (`openat`, `read`, `close`) to unmap "
+        "the host vDSO\n(`munmap`).\n\n"
         "%zu calls are allowed:\n\n"
         "| syscall | nr | owner | argument checks | why |\n"
         "|---|---|---|---|---|\n", NROWS);
@@ -115,5 +125,21 @@ int mon_policy_markdown(FILE *out)
         fprintf(out, "| `%s` | %u | %s | %s | %s |\n", g_rows[i].name,
                 g_rows[i].nr, g_rows[i].owner, args, g_rows[i].reason);
     }
+    fprintf(out,
+        "\n## The file servers (src/monitor/p9srv_calls.def)\n\n"
+        "Each file server is a process of the monitor's that serves one "
+        "sandbox's 9P\nchannel. Before it reads the first request it opens "
+        "its mount sources, leaves\nthe host's network, IPC and UTS "
+        "namespaces (through a user namespace that maps\nonly itself when "
+        "not root, with every capability in it dropped), drops to the\n"
+        "served identity, sets no_new_privs, confines itself with Landlock "
+        "to its mount\nsources, and installs this allowlist with libseccomp; "
+        "any other call kills it.\nIt holds only its channel and O_PATH "
+        "descriptors beneath its mounts.\n\n"
+        "%zu calls are allowed:\n\n| syscall | why |\n|---|---|\n",
+        sizeof(g_srv_calls) / sizeof(*g_srv_calls));
+    for (size_t i = 0; i < sizeof(g_srv_calls) / sizeof(*g_srv_calls); i++)
+        fprintf(out, "| `%s` | %s |\n", g_srv_calls[i].name,
+                g_srv_calls[i].reason);
     return 0;
 }

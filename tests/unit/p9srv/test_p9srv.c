@@ -137,6 +137,8 @@ static int start_server(bool sandbox, pid_t *pid)
         struct mon_p9srv *srv;
         int err;
 
+        bool landlock = syscall(SYS_landlock_create_ruleset, NULL, 0, 1) > 0;
+
         close(sv[0]);
         err = mon_p9srv_new(&cfg, &srv);
         if (err)
@@ -146,8 +148,7 @@ static int start_server(bool sandbox, pid_t *pid)
             _exit(11);
         }
         /* Landlock is in force: even a plain open outside fails. */
-        if (sandbox && syscall(SYS_landlock_create_ruleset, NULL, 0, 1) > 0 &&
-            open("/etc/hostname", O_RDONLY) >= 0)
+        if (sandbox && landlock && open("/etc/hostname", O_RDONLY) >= 0)
             _exit(13);
         err = mon_p9srv_serve(srv, sv[1]);
         mon_p9srv_free(srv);
@@ -845,6 +846,53 @@ static void test_pinned(void)
     unlink(path_of("to_single"));
 }
 
+/* The confined server is in a network and IPC namespace of its own and
+ * under its seccomp allowlist: a socket() kills it. */
+static void test_confined(void)
+{
+    struct mon_mount m = { .host = path_of("ro"), .guest = "/ro" };
+    struct mon_p9srv_config cfg = {
+        .mounts = &m, .nmounts = 1,
+        .uid = server_uid(), .gid = server_gid(),
+    };
+    char path[64], mine[64] = "", its[64] = "", status[4096];
+    int ready[2], go[2], st = 0, fd;
+    ssize_t n;
+    pid_t pid;
+
+    CHECK(pipe(ready) == 0 && pipe(go) == 0);
+    pid = fork();
+    if (pid == 0) {
+        struct mon_p9srv *srv;
+        char c;
+
+        if (mon_p9srv_new(&cfg, &srv) || mon_p9srv_sandbox(srv))
+            _exit(10);
+        if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(11);
+        socket(AF_INET, SOCK_STREAM, 0);
+        _exit(12);
+    }
+    close(ready[1]);
+    close(go[0]);
+    CHECK(read(ready[0], status, 1) == 1);
+    CHECK(readlink("/proc/self/ns/net", mine, sizeof(mine) - 1) > 0);
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+    CHECK(readlink(path, its, sizeof(its) - 1) > 0);
+    CHECK(strcmp(mine, its) != 0);
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    fd = open(path, O_RDONLY);
+    n = fd >= 0 ? read(fd, status, sizeof(status) - 1) : -1;
+    status[n > 0 ? n : 0] = 0;
+    close(fd);
+    CHECK(strstr(status, "Seccomp:\t2") != NULL);
+    CHECK(write(go[1], "g", 1) == 1);
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
+    close(ready[0]);
+    close(go[1]);
+}
+
 static void run_all(bool sandbox)
 {
     struct tc c;
@@ -867,8 +915,10 @@ static void run_all(bool sandbox)
     tc_fini(&c);
     test_framing(sandbox);
     test_fuzz(sandbox);
-    if (sandbox)
+    if (sandbox) {
         test_pinned();
+        test_confined();
+    }
 }
 
 int main(void)
