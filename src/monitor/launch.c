@@ -179,7 +179,7 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
     if (!argv)
         return NULL;
 #define ADD(...) \
-    do { if (asprintf(&argv[i++], __VA_ARGS__) < 0) return NULL; } while (0)
+    do { if (asprintf(&argv[i++], __VA_ARGS__) < 0) goto fail; } while (0)
     ADD("lbox-kernel");    /* no host path: the sandbox can read this */
     if (cfg->trace)
         ADD("--trace");
@@ -210,6 +210,12 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
         argv[i++] = cfg->argv[a];
     argv[i] = NULL;
     return argv;
+fail:
+    /* The failed asprintf left its slot undefined: free the ones before. */
+    for (size_t k = 0; k + 1 < i; k++)
+        free(argv[k]);
+    free(argv);
+    return NULL;
 }
 
 /* Move the kernel image's channel ends to their fixed numbers, by way of

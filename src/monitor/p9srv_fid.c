@@ -107,8 +107,14 @@ void p9_fid_del(struct mon_p9srv *srv, struct p9_fid *fid)
 void p9_fid_del_all(struct mon_p9srv *srv)
 {
     for (size_t b = 0; b < P9_FID_BUCKETS; b++) {
-        while (srv->fids[b])
-            p9_fid_del(srv, srv->fids[b]);
+        while (srv->fids[b]) {
+            struct p9_fid *fid = srv->fids[b];
+
+            srv->fids[b] = fid->next;
+            srv->nfids--;
+            p9_fid_clear(fid);
+            free(fid);
+        }
     }
 }
 

@@ -80,6 +80,7 @@ static int resolve_pinned(const char *path, char *real, struct stat *st)
     struct stat rst;
     int fd, err = 0;
 
+    *st = (struct stat){0};
     fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
     if (fd < 0)
         return -errno;

@@ -67,6 +67,7 @@ static void put_int(struct out *o, const struct spec *sp, uint64_t v, bool neg,
     int n = 0, npre = 0, zeros, total;
 
     while (v) {
+        /* cppcheck-suppress zerodivcond ; base is 8, 10 or 16 */
         tmp[n++] = dig[v % base];
         v /= base;
     }

@@ -384,6 +384,10 @@ static int tmpfs_rename(struct inode *odir, const char *oname,
             if (od->ents[i].id == oid)
                 oe = &od->ents[i];
         }
+        if (!oe) {      /* cannot be: the tree lock is held throughout */
+            err = -EIO;
+            goto out;
+        }
     }
     /* Drop the old entry without dropping its reference (it moved). */
     rt_heap_free(heap_of(odir), oe->name);

@@ -26,7 +26,8 @@ struct l_timeval {
 
 static int cpu_clock(const struct task *t, int id)
 {
-    int pid = ~(id >> 3);
+    /* Linux's ~(id >> 3), without shifting a negative value. */
+    int pid = (int)(~((uint32_t)id >> 3) & 0x1fffffffu);
 
     if ((id & L_CPUCLOCK_KIND) == L_CPUCLOCK_KIND)
         return -EINVAL;

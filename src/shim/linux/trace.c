@@ -146,7 +146,7 @@ void trace_syscall(struct task *t, long nr, const uint64_t a[6], long ret)
     if (d) {
         put(&o, "%s(", d->name);
         args = d->args ? d->args : "";
-        for (int i = 0; args[i] && i < 6; i++) {
+        for (int i = 0; i < 6 && args[i]; i++) {
             if (i)
                 put(&o, ", ");
             put_arg(&o, t, args[i], a[i], i < 5 ? a[i + 1] : 0);

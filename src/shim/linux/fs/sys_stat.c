@@ -221,7 +221,7 @@ long sys_fstatfs(struct task *t, const uint64_t a[6])
 {
     int fd = (int)a[0];
     struct vfs_statfs sfs;
-    struct vfs_stat st;
+    struct vfs_stat st = {0};
     struct file *f = fd_get(t, fd);
     long ret;
 

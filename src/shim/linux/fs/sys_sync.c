@@ -124,9 +124,9 @@ long sys_fallocate(struct task *t, const uint64_t a[6])
 {
     int fd = (int)a[0];
     int mode = (int)a[1];
-    int64_t off = (int64_t)a[2], len = (int64_t)a[3], end;
+    int64_t off = (int64_t)a[2], len = (int64_t)a[3], end = 0;
     struct vfs_setattr sa;
-    struct vfs_stat st;
+    struct vfs_stat st = {0};
     struct file *f = fd_get(t, fd);
     long ret;
 
