@@ -474,7 +474,7 @@ int mon_launch(const struct mon_launch_config *cfg)
     struct sigaction sa = {.sa_handler = forward_signal};
     struct server servers[SRV_COUNT];
     struct mon_tty_state tty;
-    struct bounds b;
+    struct bounds b = {.cg = {.procs_fd = -1}};
     struct rusage ru = {0};
     pid_t pid, monitor = getpid();
     bool timed_out;
@@ -485,10 +485,11 @@ int mon_launch(const struct mon_launch_config *cfg)
         return -ENOENT;
     }
     mon_tty_save(&tty);
-    set_bounds(cfg, &b);
     status = start_servers(cfg, servers);
     if (status < 0)
         goto fail;
+    /* After the servers: they must not inherit the cgroup's procs fd. */
+    set_bounds(cfg, &b);
     pid = fork();
     if (pid < 0) {
         status = -errno;

@@ -6,6 +6,19 @@
 
 #include "monitor/size.h"
 
+/* The decimal digits at *(p), advancing it; -ERANGE past UINT64_MAX. */
+static int parse_digits(const char **p, uint64_t *v)
+{
+    for (; **p >= '0' && **p <= '9'; (*p)++) {
+        unsigned d = (unsigned)(**p - '0');
+
+        if (*v > (UINT64_MAX - d) / 10)
+            return -ERANGE;
+        *v = *v * 10 + d;
+    }
+    return 0;
+}
+
 int mon_parse_size(const char *s, uint64_t *out)
 {
     uint64_t v = 0;
@@ -14,13 +27,8 @@ int mon_parse_size(const char *s, uint64_t *out)
 
     if (!s || *s < '0' || *s > '9')
         return -EINVAL;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-
-        if (v > (UINT64_MAX - d) / 10)
-            return -ERANGE;
-        v = v * 10 + d;
-    }
+    if (parse_digits(&p, &v) < 0)
+        return -ERANGE;
     switch (*p) {
     case 'k': case 'K': shift = 10; p++; break;
     case 'm': case 'M': shift = 20; p++; break;
@@ -51,13 +59,8 @@ int mon_parse_duration_ms(const char *s, uint64_t *out)
 
     if (!s || *s < '0' || *s > '9')
         return -EINVAL;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        unsigned d = (unsigned)(*p - '0');
-
-        if (v > (UINT64_MAX - d) / 10)
-            return -ERANGE;
-        v = v * 10 + d;
-    }
+    if (parse_digits(&p, &v) < 0)
+        return -ERANGE;
     for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++) {
         if (strcmp(p, units[i].suffix))
             continue;
