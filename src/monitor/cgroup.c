@@ -52,9 +52,26 @@ static bool read_file(const char *dir, const char *name, char *buf,
     return n > 0;
 }
 
+static const char *const ctl_name[MON_CG_COUNT] = {"memory", "cpu", "pids"};
+
+/* Is (name) one of the comma-separated words of (list)? (cpu is not
+ * cpuset, nor cpuacct.) Spaces separate words too (subtree_control). */
+static bool has_word(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (const char *p = list; *p; p += strcspn(p, ", \n")) {
+        p += strspn(p, ", \n");
+        if (!strncmp(p, name, n) && (!p[n] || strchr(", \n", p[n])))
+            return true;
+    }
+    return false;
+}
+
 /* The monitor's own cgroup in a hierarchy: the "0::/x" line (v2) or the
- * one whose controllers include "memory" (v1). */
-static bool own_cgroup(int version, char *out, size_t size)
+ * one whose controllers include (ctl) (v1). */
+static bool own_cgroup(int version, const char *ctl_want, char *out,
+                       size_t size)
 {
     FILE *f = fopen("/proc/self/cgroup", "re");
     char line[PATH_MAX + 64];
@@ -71,7 +88,7 @@ static bool own_cgroup(int version, char *out, size_t size)
         ctl++;
         path[strcspn(path, "\n")] = 0;
         if (version == 2 ? !strcmp(line, "0") && !*ctl
-                         : !!strstr(ctl, "memory")) {
+                         : has_word(ctl, ctl_want)) {
             snprintf(out, size, "%s", path);
             found = true;
         }
@@ -80,15 +97,24 @@ static bool own_cgroup(int version, char *out, size_t size)
     return found;
 }
 
-/* Where each hierarchy is mounted, from the usual places. */
-static const char *hierarchy_root(int version)
+/* Where a hierarchy is mounted, from the usual places: v1 controllers at
+ * /sys/fs/cgroup/<name> (a link to cpu,cpuacct where they share one),
+ * found by a file only that controller has. */
+static const char *hierarchy_root(int version, enum mon_cg_ctl c)
 {
     static const char *const v2[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+    static const char *const v1[MON_CG_COUNT] = {
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+        "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
+        "/sys/fs/cgroup/pids/cgroup.procs", /* its root has no pids.max */
+    };
+    static const char *const v1_root[MON_CG_COUNT] = {
+        "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/pids",
+    };
     struct statfs fs;
 
     if (version == 1)
-        return access("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0
-                   ? "/sys/fs/cgroup/memory" : NULL;
+        return access(v1[c], F_OK) == 0 ? v1_root[c] : NULL;
     for (size_t i = 0; i < sizeof(v2) / sizeof(*v2); i++)
         if (statfs(v2[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
             return v2[i];
@@ -121,78 +147,146 @@ static void remove_stale(const char *parent)
     closedir(d);
 }
 
-static int try_version(struct mon_cgroup *cg, int version, uint64_t bytes)
+/* The parent directory lbox's cgroups go in, for (c) in (version). */
+static int parent_dir(int version, enum mon_cg_ctl c, char *out, size_t size)
 {
-    const char *root = hierarchy_root(version);
-    char own[PATH_MAX / 2], parent[PATH_MAX], num[32], ctl[256];
-    int err;
+    const char *root = hierarchy_root(version, c);
+    char own[PATH_MAX / 2], ctl[256];
 
-    if (!root || !own_cgroup(version, own, sizeof(own)))
+    if (!root || !own_cgroup(version, ctl_name[c], own, sizeof(own)))
         return -ENOENT;
-    if (snprintf(parent, sizeof(parent), "%s%s", root,
-                 strcmp(own, "/") ? own : "") >= (int)sizeof(parent))
+    if (snprintf(out, size, "%s%s", root, strcmp(own, "/") ? own : "") >=
+        (int)size)
         return -ENAMETOOLONG;
-    remove_stale(parent);
-    if (version == 2 && (!read_file(parent, "cgroup.subtree_control", ctl,
-                                    sizeof(ctl)) || !strstr(ctl, "memory")))
-        return -EOPNOTSUPP; /* the parent does not delegate memory */
-    if (snprintf(cg->path, sizeof(cg->path), "%s/lbox-%d", parent,
-                 (int)getpid()) >= (int)sizeof(cg->path))
-        return -ENAMETOOLONG;
-    if (mkdir(cg->path, 0755) < 0)
-        return -errno;
-    cg->version = version;
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)bytes);
-    if (version == 2) {
-        err = write_file(cg->path, "memory.max", num);
-        if (!err)   /* absent without swap: nothing to bound */
-            write_file(cg->path, "memory.swap.max", "0");
-    } else {
-        err = write_file(cg->path, "memory.limit_in_bytes", num);
-        /* With swap accounting, swap counts against the same bound. */
-        if (!err)
-            write_file(cg->path, "memory.memsw.limit_in_bytes", num);
-    }
-    if (!err) {
-        char procs[PATH_MAX];
-
-        if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->path) >=
-            (int)sizeof(procs))
-            err = -ENAMETOOLONG;
-        else if ((cg->procs_fd = open(procs, O_WRONLY | O_CLOEXEC)) < 0)
-            err = -errno;
-    }
-    if (err)
-        mon_cgroup_destroy(cg);
-    return err;
+    if (version == 2 && (!read_file(out, "cgroup.subtree_control", ctl,
+                                    sizeof(ctl)) ||
+                         !has_word(ctl, ctl_name[c])))
+        return -EOPNOTSUPP; /* the parent does not delegate it */
+    return 0;
 }
 
-int mon_cgroup_create(struct mon_cgroup *cg, uint64_t bytes)
+/* A directory of ours holding (c): v2's if there is one (made once, for
+ * every controller its parent delegates), else (c)'s v1 hierarchy's. */
+static int dir_for(struct mon_cgroup *cg, enum mon_cg_ctl c)
 {
+    char parent[PATH_MAX], procs[PATH_MAX];
+    struct mon_cgroup_dir *d;
+    int err, version;
+
+    for (version = 2; version >= 1; version--) {
+        err = parent_dir(version, c, parent, sizeof(parent));
+        if (!err)
+            break;
+    }
+    if (err)
+        return err;
+    for (int i = 0; i < cg->ndirs; i++)
+        if (cg->dir[i].version == 2 && version == 2)
+            return i;
+    remove_stale(parent);
+    d = &cg->dir[cg->ndirs];
+    if (snprintf(d->path, sizeof(d->path), "%s/lbox-%d", parent,
+                 (int)getpid()) >= (int)sizeof(d->path) ||
+        snprintf(procs, sizeof(procs), "%s/cgroup.procs", d->path) >=
+            (int)sizeof(procs))
+        return -ENAMETOOLONG;
+    if (mkdir(d->path, 0755) < 0)
+        return -errno;
+    d->version = version;
+    d->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (d->procs_fd < 0) {
+        err = -errno;
+        rmdir(d->path);
+        return err;
+    }
+    return cg->ndirs++;
+}
+
+static int set_limit(const struct mon_cgroup_dir *d, enum mon_cg_ctl c,
+                     const struct mon_cgroup_limits *lim)
+{
+    char num[64];
     int err;
 
-    *cg = (struct mon_cgroup){.procs_fd = -1};
-    err = try_version(cg, 2, bytes);
-    if (err)
-        err = try_version(cg, 1, bytes);
-    return err;
+    switch (c) {
+    case MON_CG_MEMORY:
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)lim->memory);
+        if (d->version == 2) {
+            err = write_file(d->path, "memory.max", num);
+            if (!err)   /* absent without swap: nothing to bound */
+                write_file(d->path, "memory.swap.max", "0");
+        } else {
+            err = write_file(d->path, "memory.limit_in_bytes", num);
+            /* With swap accounting, swap counts against the same bound. */
+            if (!err)
+                write_file(d->path, "memory.memsw.limit_in_bytes", num);
+        }
+        return err;
+    case MON_CG_CPU:
+        /* (cpu_milli / 1000) CPUs' worth in every 100 ms period. */
+        if (d->version == 2) {
+            snprintf(num, sizeof(num), "%llu 100000",
+                     (unsigned long long)lim->cpu_milli * 100);
+            return write_file(d->path, "cpu.max", num);
+        }
+        snprintf(num, sizeof(num), "%llu",
+                 (unsigned long long)lim->cpu_milli * 100);
+        err = write_file(d->path, "cpu.cfs_period_us", "100000");
+        return err ? err : write_file(d->path, "cpu.cfs_quota_us", num);
+    case MON_CG_PIDS:
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)lim->pids);
+        return write_file(d->path, "pids.max", num);
+    default:
+        return -EINVAL;
+    }
+}
+
+int mon_cgroup_create(struct mon_cgroup *cg,
+                      const struct mon_cgroup_limits *lim)
+{
+    const uint64_t want[MON_CG_COUNT] = {lim->memory, lim->cpu_milli,
+                                         lim->pids};
+    int first = 0;
+
+    *cg = (struct mon_cgroup){.ndirs = 0};
+    for (int c = 0; c < MON_CG_COUNT; c++) {
+        int i, err = 0;
+
+        cg->where[c] = -1;
+        if (!want[c])
+            continue;
+        i = dir_for(cg, (enum mon_cg_ctl)c);
+        if (i < 0)
+            err = i;
+        else if (!(err = set_limit(&cg->dir[i], (enum mon_cg_ctl)c, lim)))
+            cg->where[c] = i;
+        cg->err[c] = err;
+        if (err && !first)
+            first = err;
+    }
+    return first;
 }
 
 int mon_cgroup_enter(const struct mon_cgroup *cg)
 {
-    if (!cg->version)
+    if (!cg->ndirs)
         return -ENOENT;
-    return write(cg->procs_fd, "0", 1) == 1 ? 0 : -errno;
+    for (int i = 0; i < cg->ndirs; i++)
+        if (write(cg->dir[i].procs_fd, "0", 1) != 1)
+            return -errno;
+    return 0;
 }
 
 bool mon_cgroup_oom(const struct mon_cgroup *cg)
 {
+    const struct mon_cgroup_dir *d;
     char buf[1024], *p;
 
-    if (!cg->version)
+    if (!mon_cgroup_has(cg, MON_CG_MEMORY))
         return false;
-    if (!read_file(cg->path, cg->version == 2 ? "memory.events"
-                                              : "memory.oom_control",
+    d = &cg->dir[cg->where[MON_CG_MEMORY]];
+    if (!read_file(d->path, d->version == 2 ? "memory.events"
+                                            : "memory.oom_control",
                    buf, sizeof(buf)))
         return false;
     p = strstr(buf, "oom_kill ");
@@ -201,27 +295,37 @@ bool mon_cgroup_oom(const struct mon_cgroup *cg)
 
 void mon_cgroup_destroy(struct mon_cgroup *cg)
 {
-    if (cg->procs_fd >= 0)
-        close(cg->procs_fd);
-    cg->procs_fd = -1;
-    if (!cg->version)
-        return;
-    /* A just-reaped process can keep it busy for a moment. */
-    for (int i = 0; i < 100 && rmdir(cg->path) < 0 && errno == EBUSY; i++)
-        usleep(10000);
-    cg->version = 0;
+    for (int i = 0; i < cg->ndirs; i++) {
+        struct mon_cgroup_dir *d = &cg->dir[i];
+
+        if (d->procs_fd >= 0)
+            close(d->procs_fd);
+        d->procs_fd = -1;
+        /* A just-reaped process can keep it busy for a moment. */
+        for (int n = 0; n < 100 && rmdir(d->path) < 0 && errno == EBUSY; n++)
+            usleep(10000);
+    }
+    cg->ndirs = 0;
+    for (int c = 0; c < MON_CG_COUNT; c++)
+        cg->where[c] = -1;
 }
 
-const char *mon_cgroup_probe(char *why, size_t size)
+const char *mon_cgroup_probe(enum mon_cg_ctl c, char *why, size_t size)
 {
+    const struct mon_cgroup_limits lim = {
+        .memory = c == MON_CG_MEMORY ? 1ULL << 30 : 0,
+        .cpu_milli = c == MON_CG_CPU ? 1000 : 0,
+        .pids = c == MON_CG_PIDS ? 1 << 16 : 0,
+    };
     struct mon_cgroup cg;
-    int err = mon_cgroup_create(&cg, 1ULL << 30);
-    const char *kind = cg.version == 2 ? "v2" : "v1";
+    const char *kind = NULL;
+    int err;
 
-    if (err) {
+    err = mon_cgroup_create(&cg, &lim);
+    if (err)
         snprintf(why, size, "%s", strerror(-err));
-        return NULL;
-    }
+    else
+        kind = cg.dir[cg.where[c]].version == 2 ? "v2" : "v1";
     mon_cgroup_destroy(&cg);
     return kind;
 }

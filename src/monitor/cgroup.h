@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A cgroup of the sandbox's own (monitor, host side): the memory bound a
- * guest cannot raise or outgrow, whatever it maps or writes to tmpfs.
- * cgroup v2 when the monitor's cgroup can have a child with the memory
- * controller, v1's memory hierarchy otherwise; none if neither is
- * writable (then mon_launch falls back to an address-space rlimit).
+ * Cgroups of the sandbox's own (monitor, host side): bounds a guest cannot
+ * raise or outgrow, whatever it maps, writes to tmpfs, spins on or forks.
+ * Memory (swap included), a CPU quota and a task count, each in cgroup v2
+ * when the monitor's cgroup delegates that controller to a child, else in
+ * that controller's v1 hierarchy, else not at all (then mon_launch falls
+ * back to an address-space rlimit for memory, and refuses --cpus and
+ * --pids-limit).
  */
 #ifndef LBOX_MONITOR_CGROUP_H
 #define LBOX_MONITOR_CGROUP_H
@@ -13,28 +15,53 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct mon_cgroup {
-    int version;            /* 1 or 2; 0: none */
-    char path[PATH_MAX];    /* the directory lbox created */
+enum mon_cg_ctl { MON_CG_MEMORY, MON_CG_CPU, MON_CG_PIDS, MON_CG_COUNT };
+
+struct mon_cgroup_limits {
+    uint64_t memory;        /* bytes, swap included; 0: no bound */
+    uint64_t cpu_milli;     /* thousandths of a CPU; 0: no bound */
+    uint64_t pids;          /* host tasks (processes and threads); 0: none */
+};
+
+struct mon_cgroup_dir {
+    int version;            /* 1 or 2 */
+    char path[PATH_MAX];    /* the lbox-<pid> directory lbox created */
     int procs_fd;           /* its cgroup.procs, O_CLOEXEC */
 };
 
-/* Create lbox-<pid> with a memory limit of (bytes), swap included. 0, or
- * -errno with (cg) left empty. Stale lbox-* cgroups of dead monitors are
- * removed on the way. */
-int mon_cgroup_create(struct mon_cgroup *cg, uint64_t bytes);
+struct mon_cgroup {
+    struct mon_cgroup_dir dir[MON_CG_COUNT];   /* v2: one for all */
+    int ndirs;
+    int where[MON_CG_COUNT];    /* index into dir[], -1: not bounded */
+    int err[MON_CG_COUNT];      /* why not, for a bound that was asked */
+};
 
-/* In a child before exec: move the calling process in. 0 or -errno. */
+/* Create lbox-<pid> cgroups for the bounds in (lim) that are not 0.
+ * Returns 0 when every one is in place; else -errno of the first missing
+ * one, and cg->where/err say which (the ones in place stay, so (cg) must
+ * be destroyed either way). Stale lbox-* cgroups of dead monitors are
+ * removed on the way. */
+int mon_cgroup_create(struct mon_cgroup *cg,
+                      const struct mon_cgroup_limits *lim);
+
+static inline bool mon_cgroup_has(const struct mon_cgroup *cg,
+                                  enum mon_cg_ctl c)
+{
+    return cg->where[c] >= 0;
+}
+
+/* In a child before exec: move the calling process into each. 0 or the
+ * -errno of the first that failed. */
 int mon_cgroup_enter(const struct mon_cgroup *cg);
 
 /* Did the kernel kill something in it for memory? */
 bool mon_cgroup_oom(const struct mon_cgroup *cg);
 
-/* Remove it (after its processes are gone). */
+/* Remove them (after their processes are gone). */
 void mon_cgroup_destroy(struct mon_cgroup *cg);
 
-/* Which kind this host gives, for `lbox doctor`: "v2", "v1" or NULL and
- * the reason in (why). Creates and removes a probe cgroup. */
-const char *mon_cgroup_probe(char *why, size_t size);
+/* Where this host bounds controller (c), for `lbox doctor`: "v2", "v1",
+ * or NULL and the reason in (why). Creates and removes a probe cgroup. */
+const char *mon_cgroup_probe(enum mon_cg_ctl c, char *why, size_t size);
 
 #endif /* LBOX_MONITOR_CGROUP_H */

@@ -79,7 +79,7 @@ int mon_doctor(FILE *out)
               can_unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET |
                           CLONE_NEWIPC | CLONE_NEWUTS),
          "mount/net/ipc/uts ns", "fresh ones for every sandbox when available");
-    kind = mon_cgroup_probe(why, sizeof(why));
+    kind = mon_cgroup_probe(MON_CG_MEMORY, why, sizeof(why));
     if (kind)
         snprintf(buf, sizeof(buf), "cgroup %s: --memory bounds everything "
                  "the sandbox uses", kind);
@@ -87,6 +87,21 @@ int mon_doctor(FILE *out)
         snprintf(buf, sizeof(buf), "no writable cgroup (%s): --memory "
                  "bounds the address space (rlimit)", why);
     line(out, kind != NULL, "memory bound", buf);
+    kind = mon_cgroup_probe(MON_CG_CPU, why, sizeof(why));
+    if (kind)
+        snprintf(buf, sizeof(buf), "cgroup %s: --cpus sets a quota", kind);
+    else
+        snprintf(buf, sizeof(buf), "no cpu controller (%s): --cpus is "
+                 "refused", why);
+    line(out, kind != NULL, "cpu quota", buf);
+    kind = mon_cgroup_probe(MON_CG_PIDS, why, sizeof(why));
+    if (kind)
+        snprintf(buf, sizeof(buf), "cgroup %s: --pids-limit bounds tasks",
+                 kind);
+    else
+        snprintf(buf, sizeof(buf), "no pids controller (%s): --pids-limit "
+                 "is refused", why);
+    line(out, kind != NULL, "task count", buf);
     line(out, true, "cpu-time, timeout",
          "RLIMIT_CPU and the monitor's clock, always");
     line(out, getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE, "fsgsbase",

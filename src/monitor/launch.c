@@ -264,7 +264,13 @@ static void apply_bounds(const struct mon_launch_config *cfg,
 {
     struct rlimit rl;
 
-    if (mon_cgroup_enter(&b->cg) < 0 && cfg->limits.memory) {
+    if (mon_cgroup_enter(&b->cg) < 0 &&
+        (cfg->limits.cpu_milli || cfg->limits.pids)) {
+        fprintf(stderr, "lbox: cannot enter the sandbox's cgroup: %s\n",
+                strerror(errno));
+        _exit(125);
+    }
+    if (!mon_cgroup_has(&b->cg, MON_CG_MEMORY) && cfg->limits.memory) {
         rl.rlim_cur = rl.rlim_max = b->memory + LBOX_RESERVED_AS;
         setrlimit(RLIMIT_AS, &rl);
     }
@@ -385,20 +391,39 @@ static int report(const struct mon_launch_config *cfg,
 
 /* Half the host's memory unless the user said. A cgroup bounds it; else
  * only an explicit --memory gets the address-space rlimit, which would
- * break programs that reserve much address space. */
-static void set_bounds(const struct mon_launch_config *cfg, struct bounds *b)
+ * break programs that reserve much address space. --cpus and --pids-limit
+ * have no such stand-in: without their controller lbox refuses to run. */
+static int set_bounds(const struct mon_launch_config *cfg, struct bounds *b)
 {
+    static const char *const flag[MON_CG_COUNT] = {
+        [MON_CG_CPU] = "--cpus", [MON_CG_PIDS] = "--pids-limit",
+    };
+    static const char *const ctl[MON_CG_COUNT] = {
+        [MON_CG_CPU] = "cpu", [MON_CG_PIDS] = "pids",
+    };
+    struct mon_cgroup_limits lim = {
+        .cpu_milli = cfg->limits.cpu_milli, .pids = cfg->limits.pids,
+    };
     struct sysinfo si;
-    int err;
 
     b->memory = cfg->limits.memory;
     if (!b->memory && sysinfo(&si) == 0)
         b->memory = (uint64_t)si.totalram * si.mem_unit / 2;
-    err = mon_cgroup_create(&b->cg, b->memory);
-    if (err && cfg->limits.memory)
+    lim.memory = b->memory;
+    mon_cgroup_create(&b->cg, &lim);
+    if (!mon_cgroup_has(&b->cg, MON_CG_MEMORY) && cfg->limits.memory)
         fprintf(stderr, "lbox: warning: no cgroup for --memory here (%s); "
                 "bounding the sandbox's address space instead\n",
-                strerror(-err));
+                strerror(-b->cg.err[MON_CG_MEMORY]));
+    for (int c = MON_CG_CPU; c < MON_CG_COUNT; c++) {
+        if (b->cg.err[c] == 0)
+            continue;
+        fprintf(stderr, "lbox: %s needs a writable cgroup with the %s "
+                "controller, and this host has none (%s); see 'lbox "
+                "doctor'\n", flag[c], ctl[c], strerror(-b->cg.err[c]));
+        return b->cg.err[c];
+    }
+    return 0;
 }
 
 static void close_channels(struct server *servers, int end)
@@ -474,7 +499,7 @@ int mon_launch(const struct mon_launch_config *cfg)
     struct sigaction sa = {.sa_handler = forward_signal};
     struct server servers[SRV_COUNT];
     struct mon_tty_state tty;
-    struct bounds b = {.cg = {.procs_fd = -1}};
+    struct bounds b = {.cg = {.ndirs = 0}};
     struct rusage ru = {0};
     pid_t pid, monitor = getpid();
     bool timed_out;
@@ -488,8 +513,10 @@ int mon_launch(const struct mon_launch_config *cfg)
     status = start_servers(cfg, servers);
     if (status < 0)
         goto fail;
-    /* After the servers: they must not inherit the cgroup's procs fd. */
-    set_bounds(cfg, &b);
+    /* After the servers: they must not inherit the cgroups' procs fds. */
+    status = set_bounds(cfg, &b);
+    if (status < 0)
+        goto fail;
     pid = fork();
     if (pid < 0) {
         status = -errno;

@@ -20,6 +20,8 @@
 struct mon_limits {
     uint64_t memory;        /* bytes; default: half the host's memory */
     uint64_t cpu_time;      /* seconds of CPU time; none by default */
+    uint64_t cpu_milli;     /* CPU quota in thousandths of a CPU; none */
+    uint64_t pids;          /* host tasks the sandbox may have; none */
     uint64_t timeout_ms;    /* wall-clock time; none by default */
     uint64_t tmpfs_size;    /* bytes of tmpfs data; default: memory / 2 */
     uint64_t disk_budget;   /* bytes each rw mount may grow by; none */

@@ -58,6 +58,8 @@ static const char g_run_usage[] =
     "      --memory SIZE                memory bound, tmpfs included\n"
     "                                   (default: half the host's; 512m, 2g)\n"
     "      --cpu-time DURATION          CPU time bound (exit 152 past it)\n"
+    "      --cpus COUNT                 CPU quota: 1.5 is one and a half CPUs\n"
+    "      --pids-limit N               processes and threads at once\n"
     "      --timeout DURATION           wall-clock bound: 30, 30s, 500ms, 5m\n"
     "                                   (exit 124 past it)\n"
     "      --tmpfs-size SIZE            bytes of files in /tmp and the root\n"
@@ -147,6 +149,8 @@ static int cmd_run(int argc, char **argv)
         {"memory", required_argument, NULL, 'M'},
         {"cpu-time", required_argument, NULL, 'U'},
         {"timeout", required_argument, NULL, 'O'},
+        {"cpus", required_argument, NULL, 'P'},
+        {"pids-limit", required_argument, NULL, 'N'},
         {"tmpfs-size", required_argument, NULL, 'F'},
         {"disk-budget", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
@@ -224,6 +228,31 @@ static int cmd_run(int argc, char **argv)
             cfg.limits.cpu_time = (ms + 999) / 1000;
             break;
         }
+        case 'P': {
+            long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+            /* The kernel's smallest quota is 1 ms in a 100 ms period. */
+            if (mon_parse_cpus_milli(optarg, &cfg.limits.cpu_milli) < 0 ||
+                cfg.limits.cpu_milli < 10 ||
+                (online > 0 && cfg.limits.cpu_milli > (uint64_t)online * 1000)) {
+                fprintf(stderr, "lbox: bad --cpus '%s': want a count of CPUs "
+                        "from 0.01 to %ld, such as 1.5 (see 'lbox run "
+                        "--help')\n", optarg, online > 0 ? online : 1);
+                ret = 2;
+                goto out;
+            }
+            break;
+        }
+        case 'N':
+            /* A plain count: no size suffix. */
+            if (optarg[strspn(optarg, "0123456789")] ||
+                mon_parse_size(optarg, &cfg.limits.pids) < 0 ||
+                cfg.limits.pids == 0 || cfg.limits.pids > INT32_MAX) {
+                ret = bad_usage("bad --pids-limit '%s': want a count of "
+                                "processes and threads such as 64", optarg);
+                goto out;
+            }
+            break;
         case 'O':
             if (mon_parse_duration_ms(optarg, &cfg.limits.timeout_ms) < 0 ||
                 cfg.limits.timeout_ms == 0) {

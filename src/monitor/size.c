@@ -71,3 +71,30 @@ int mon_parse_duration_ms(const char *s, uint64_t *out)
     }
     return -EINVAL;
 }
+
+int mon_parse_cpus_milli(const char *s, uint64_t *out)
+{
+    uint64_t v = 0, frac = 0;
+    const char *p = s;
+    int digits = 0;
+
+    if (!s || *s < '0' || *s > '9')
+        return -EINVAL;
+    if (parse_digits(&p, &v) < 0 || v > UINT64_MAX / 1000 - 1)
+        return -ERANGE;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            if (digits >= 3)
+                return -EINVAL;     /* finer than a thousandth */
+            else
+                frac = frac * 10 + (uint64_t)(*p - '0');
+        if (!digits)
+            return -EINVAL;
+        for (; digits < 3; digits++)
+            frac *= 10;
+    }
+    if (*p)
+        return -EINVAL;
+    *out = v * 1000 + frac;
+    return 0;
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Sizes on the command line (monitor, host side): "512m", "2G", "4096". */
+/* Numbers on the command line (monitor, host side): sizes such as "512m",
+ * durations such as "30s", CPU counts such as "1.5". */
 #ifndef LBOX_MONITOR_SIZE_H
 #define LBOX_MONITOR_SIZE_H
 
@@ -18,5 +19,11 @@ int mon_parse_size(const char *s, uint64_t *out);
  * unit ms, s (the default), m or h. 0, -EINVAL or -ERANGE.
  */
 int mon_parse_duration_ms(const char *s, uint64_t *out);
+
+/*
+ * Parse a CPU count ("1", "1.5", "0.25") into thousandths of a CPU: digits
+ * with at most three after a point. 0, -EINVAL or -ERANGE.
+ */
+int mon_parse_cpus_milli(const char *s, uint64_t *out);
 
 #endif /* LBOX_MONITOR_SIZE_H */

@@ -48,7 +48,58 @@ lbox_run run --cpu-time 1 "${HOG[@]}" spin
 [ "$RC" -eq 152 ] && grep -Fxq "lbox: sandbox ended: --cpu-time of 1s used" <<<"$ERR" &&
     ok "--cpu-time: 152" || fail "--cpu-time: rc=$RC err=$ERR"
 
-for bad in "--memory 0" "--memory 1x" "--timeout 1d" "--cpu-time -1" "--disk-budget m"; do
+# --cpus: a spinner for 3 s of wall time under a tenth of a CPU. The time
+# bash reports for lbox includes the sandbox's (reaped, so counted).
+if "${LBOX_CMD[@]}" doctor | grep -q "^ok   cpu quota"; then
+    TIMEFORMAT='%U %S'
+    { time "${LBOX_CMD[@]}" run --cpus 0.1 --timeout 3 -- /bin/sh -c \
+        'while :; do :; done' 2>/dev/null; } 2>"$S/time"
+    RC=$?
+    cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$S/time")
+    # 0.3 s of quota, plus lbox's start-up; unbounded it would be ~3 s.
+    [ "$RC" -eq 124 ] && [ "$cpu" -lt 1200 ] &&
+        ok "--cpus 0.1: ${cpu} ms of CPU in 3 s" ||
+        fail "--cpus 0.1: rc=$RC cpu=${cpu} ms"
+else
+    lbox_run run --cpus 1 -- /bin/true
+    [ "$RC" -eq 125 ] && grep -q "^lbox: --cpus needs a writable cgroup" <<<"$ERR" &&
+        ok "--cpus refused without a cpu controller" || fail "--cpus without cgroup: rc=$RC err=$ERR"
+fi
+
+# --pids-limit: the guest cannot make a host task yet (processes come
+# later), so check the bound on the running sandbox from the host.
+if "${LBOX_CMD[@]}" doctor | grep -q "^ok   task count"; then
+    fifo=$S/ready
+    mkfifo "$fifo" "$fifo.in"
+    "${LBOX_CMD[@]}" run --pids-limit 7 -- /bin/sh -c 'echo ready; read x' \
+        <"$fifo.in" >"$fifo" 2>"$S/err" &
+    lbox_pid=$!
+    exec 8>"$fifo.in"
+    read -r -t 30 line <"$fifo"
+    kpid=""
+    for c in $(pgrep -P "$lbox_pid"); do
+        [ "$(basename "$(readlink /proc/"$c"/exe)")" = lbox-kernel ] && kpid=$c
+    done
+    cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ || $1 == "0" && $2 == "" { print $3; exit }' \
+        "/proc/$kpid/cgroup" 2>/dev/null)
+    dir=""
+    for d in "/sys/fs/cgroup/pids$cg" "/sys/fs/cgroup$cg" "/sys/fs/cgroup/unified$cg"; do
+        [ -z "$dir" ] && [ -n "$cg" ] && [ -f "$d/pids.max" ] && dir=$d
+    done
+    max=$(cat "$dir/pids.max" 2>/dev/null)
+    echo go >&8
+    exec 8>&-
+    wait "$lbox_pid"
+    RC=$?
+    [ "$line" = ready ] && [ "$max" = 7 ] && [ "$RC" -eq 0 ] &&
+        [ ! -e "$dir" ] &&
+        ok "--pids-limit 7 on the sandbox's cgroup ($cg), removed after" ||
+        fail "--pids-limit: line=$line cgroup=$cg max=$max rc=$RC"
+fi
+
+for bad in "--memory 0" "--memory 1x" "--timeout 1d" "--cpu-time -1" "--disk-budget m" \
+    "--cpus 0" "--cpus 0.001" "--cpus 1.5c" "--cpus 100000" "--pids-limit 0" \
+    "--pids-limit 1k" "--pids-limit -1"; do
     # shellcheck disable=SC2086
     lbox_run run $bad -- /bin/true
     [ "$RC" -eq 2 ] && grep -q "^lbox: bad" <<<"$ERR" && ok "refused $bad" ||

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* mon_parse_size and mon_parse_duration_ms: the values of --memory,
- * --tmpfs-size, --timeout and friends. */
+/* mon_parse_size, mon_parse_duration_ms and mon_parse_cpus_milli: the
+ * values of --memory, --tmpfs-size, --timeout, --cpus and friends. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +30,11 @@ static void want(const char *s, int err, uint64_t v)
 static void want_ms(const char *s, int err, uint64_t v)
 {
     check(mon_parse_duration_ms, s, err, v);
+}
+
+static void want_cpus(const char *s, int err, uint64_t v)
+{
+    check(mon_parse_cpus_milli, s, err, v);
 }
 
 int main(void)
@@ -62,6 +67,20 @@ int main(void)
     want_ms("s", -EINVAL, 0);
     want_ms("", -EINVAL, 0);
     want_ms("18446744073709551615s", -ERANGE, 0);
+    want_cpus("1", 0, 1000);
+    want_cpus("0", 0, 0);
+    want_cpus("1.5", 0, 1500);
+    want_cpus("0.25", 0, 250);
+    want_cpus("0.001", 0, 1);
+    want_cpus("12.125", 0, 12125);
+    want_cpus("0.0001", -EINVAL, 0);
+    want_cpus("1.", -EINVAL, 0);
+    want_cpus(".5", -EINVAL, 0);
+    want_cpus("1,5", -EINVAL, 0);
+    want_cpus("-1", -EINVAL, 0);
+    want_cpus("", -EINVAL, 0);
+    want_cpus("2c", -EINVAL, 0);
+    want_cpus("18446744073709551", -ERANGE, 0);
     printf("%s\n", fails ? "FAIL" : "ok");
     return fails != 0;
 }
