@@ -6,7 +6,7 @@
 
 set -u
 : "${LBOX_REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
-: "${LBOX_BUILD:=$LBOX_REPO/build}"
+: "${LBOX_BUILD:=$LBOX_REPO/build-test}"
 : "${LBOX:=$LBOX_BUILD/lbox}"
 : "${LBOX_TEST_NATIVE_ONLY:=0}"
 : "${LBOX_TEST_TIMEOUT:=60}"
