@@ -54,6 +54,20 @@ static bool read_file(const char *dir, const char *name, char *buf,
 
 static const char *const ctl_name[MON_CG_COUNT] = {"memory", "cpu", "pids"};
 
+const char *mon_cgroup_ctl_name(enum mon_cg_ctl c)
+{
+    return ctl_name[c];
+}
+
+/* Is there a (name) in (dir)? */
+static bool access_in(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+
+    return snprintf(path, sizeof(path), "%s/%s", dir, name) <
+               (int)sizeof(path) && access(path, F_OK) == 0;
+}
+
 /* Is (name) one of the comma-separated words of (list)? (cpu is not
  * cpuset, nor cpuacct.) Spaces separate words too (subtree_control). */
 static bool has_word(const char *list, const char *name)
@@ -100,25 +114,26 @@ static bool own_cgroup(int version, const char *ctl_want, char *out,
 /* Where a hierarchy is mounted, from the usual places: v1 controllers at
  * /sys/fs/cgroup/<name> (a link to cpu,cpuacct where they share one),
  * found by a file only that controller has. */
-static const char *hierarchy_root(int version, enum mon_cg_ctl c)
+static bool hierarchy_root(int version, enum mon_cg_ctl c, char *out,
+                           size_t size)
 {
     static const char *const v2[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
-    static const char *const v1[MON_CG_COUNT] = {
-        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-        "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
-        "/sys/fs/cgroup/pids/cgroup.procs", /* its root has no pids.max */
-    };
-    static const char *const v1_root[MON_CG_COUNT] = {
-        "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/pids",
+    static const char *const v1_mark[MON_CG_COUNT] = {
+        "memory.limit_in_bytes", "cpu.cfs_quota_us",
+        "cgroup.procs", /* the pids root has no pids.max */
     };
     struct statfs fs;
 
-    if (version == 1)
-        return access(v1[c], F_OK) == 0 ? v1_root[c] : NULL;
+    if (version == 1) {
+        snprintf(out, size, "/sys/fs/cgroup/%s", ctl_name[c]);
+        return access_in(out, v1_mark[c]);
+    }
     for (size_t i = 0; i < sizeof(v2) / sizeof(*v2); i++)
-        if (statfs(v2[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
-            return v2[i];
-    return NULL;
+        if (statfs(v2[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
+            snprintf(out, size, "%s", v2[i]);
+            return true;
+        }
+    return false;
 }
 
 /* rmdir the empty lbox-<pid> cgroups whose monitor is gone (a SIGKILLed
@@ -150,10 +165,10 @@ static void remove_stale(const char *parent)
 /* The parent directory lbox's cgroups go in, for (c) in (version). */
 static int parent_dir(int version, enum mon_cg_ctl c, char *out, size_t size)
 {
-    const char *root = hierarchy_root(version, c);
-    char own[PATH_MAX / 2], ctl[256];
+    char root[64], own[PATH_MAX / 2], ctl[256];
 
-    if (!root || !own_cgroup(version, ctl_name[c], own, sizeof(own)))
+    if (!hierarchy_root(version, c, root, sizeof(root)) ||
+        !own_cgroup(version, ctl_name[c], own, sizeof(own)))
         return -ENOENT;
     if (snprintf(out, size, "%s%s", root, strcmp(own, "/") ? own : "") >=
         (int)size)

@@ -17,6 +17,9 @@
 
 enum mon_cg_ctl { MON_CG_MEMORY, MON_CG_CPU, MON_CG_PIDS, MON_CG_COUNT };
 
+/* "memory", "cpu", "pids": the controller's name in the kernel's files. */
+const char *mon_cgroup_ctl_name(enum mon_cg_ctl c);
+
 struct mon_cgroup_limits {
     uint64_t memory;        /* bytes, swap included; 0: no bound */
     uint64_t cpu_milli;     /* thousandths of a CPU; 0: no bound */

@@ -79,29 +79,24 @@ int mon_doctor(FILE *out)
               can_unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET |
                           CLONE_NEWIPC | CLONE_NEWUTS),
          "mount/net/ipc/uts ns", "fresh ones for every sandbox when available");
-    kind = mon_cgroup_probe(MON_CG_MEMORY, why, sizeof(why));
-    if (kind)
-        snprintf(buf, sizeof(buf), "cgroup %s: --memory bounds everything "
-                 "the sandbox uses", kind);
-    else
-        snprintf(buf, sizeof(buf), "no writable cgroup (%s): --memory "
-                 "bounds the address space (rlimit)", why);
-    line(out, kind != NULL, "memory bound", buf);
-    kind = mon_cgroup_probe(MON_CG_CPU, why, sizeof(why));
-    if (kind)
-        snprintf(buf, sizeof(buf), "cgroup %s: --cpus sets a quota", kind);
-    else
-        snprintf(buf, sizeof(buf), "no cpu controller (%s): --cpus is "
-                 "refused", why);
-    line(out, kind != NULL, "cpu quota", buf);
-    kind = mon_cgroup_probe(MON_CG_PIDS, why, sizeof(why));
-    if (kind)
-        snprintf(buf, sizeof(buf), "cgroup %s: --pids-limit bounds tasks",
-                 kind);
-    else
-        snprintf(buf, sizeof(buf), "no pids controller (%s): --pids-limit "
-                 "is refused", why);
-    line(out, kind != NULL, "task count", buf);
+    for (enum mon_cg_ctl c = 0; c < MON_CG_COUNT; c++) {
+        static const char *const what[MON_CG_COUNT] = {
+            "memory bound", "cpu quota", "task count"};
+        static const char *const yes[MON_CG_COUNT] = {
+            "--memory bounds everything the sandbox uses",
+            "--cpus sets a quota", "--pids-limit bounds tasks"};
+        static const char *const no[MON_CG_COUNT] = {
+            "--memory bounds the address space (rlimit)",
+            "--cpus is refused", "--pids-limit is refused"};
+
+        kind = mon_cgroup_probe(c, why, sizeof(why));
+        if (kind)
+            snprintf(buf, sizeof(buf), "cgroup %s: %s", kind, yes[c]);
+        else
+            snprintf(buf, sizeof(buf), "no writable %s cgroup (%s): %s",
+                     mon_cgroup_ctl_name(c), why, no[c]);
+        line(out, kind != NULL, what[c], buf);
+    }
     line(out, true, "cpu-time, timeout",
          "RLIMIT_CPU and the monitor's clock, always");
     line(out, getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE, "fsgsbase",

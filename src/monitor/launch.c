@@ -262,15 +262,15 @@ static int place_channels(struct server *servers)
 static void apply_bounds(const struct mon_launch_config *cfg,
                          const struct bounds *b)
 {
+    int err = mon_cgroup_enter(&b->cg);
     struct rlimit rl;
 
-    if (mon_cgroup_enter(&b->cg) < 0 &&
-        (cfg->limits.cpu_milli || cfg->limits.pids)) {
+    if (err && (cfg->limits.cpu_milli || cfg->limits.pids)) {
         fprintf(stderr, "lbox: cannot enter the sandbox's cgroup: %s\n",
-                strerror(errno));
+                strerror(-err));
         _exit(125);
     }
-    if (!mon_cgroup_has(&b->cg, MON_CG_MEMORY) && cfg->limits.memory) {
+    if ((err || !mon_cgroup_has(&b->cg, MON_CG_MEMORY)) && cfg->limits.memory) {
         rl.rlim_cur = rl.rlim_max = b->memory + LBOX_RESERVED_AS;
         setrlimit(RLIMIT_AS, &rl);
     }
@@ -398,9 +398,6 @@ static int set_bounds(const struct mon_launch_config *cfg, struct bounds *b)
     static const char *const flag[MON_CG_COUNT] = {
         [MON_CG_CPU] = "--cpus", [MON_CG_PIDS] = "--pids-limit",
     };
-    static const char *const ctl[MON_CG_COUNT] = {
-        [MON_CG_CPU] = "cpu", [MON_CG_PIDS] = "pids",
-    };
     struct mon_cgroup_limits lim = {
         .cpu_milli = cfg->limits.cpu_milli, .pids = cfg->limits.pids,
     };
@@ -415,12 +412,13 @@ static int set_bounds(const struct mon_launch_config *cfg, struct bounds *b)
         fprintf(stderr, "lbox: warning: no cgroup for --memory here (%s); "
                 "bounding the sandbox's address space instead\n",
                 strerror(-b->cg.err[MON_CG_MEMORY]));
-    for (int c = MON_CG_CPU; c < MON_CG_COUNT; c++) {
+    for (enum mon_cg_ctl c = MON_CG_CPU; c < MON_CG_COUNT; c++) {
         if (b->cg.err[c] == 0)
             continue;
         fprintf(stderr, "lbox: %s needs a writable cgroup with the %s "
                 "controller, and this host has none (%s); see 'lbox "
-                "doctor'\n", flag[c], ctl[c], strerror(-b->cg.err[c]));
+                "doctor'\n", flag[c], mon_cgroup_ctl_name(c),
+                strerror(-b->cg.err[c]));
         return b->cg.err[c];
     }
     return 0;
