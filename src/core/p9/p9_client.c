@@ -96,6 +96,8 @@ int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep)
 
     if (size == 0)
         return -ENAMETOOLONG;
+    if (ttype < P9_NTYPES)
+        c->sent[ttype]++;
     ret = chan_write_all(c, c->tx, size);
     if (ret < 0)
         return ret;
@@ -136,6 +138,36 @@ int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep)
         return -EPROTO;
     }
     return 0;
+}
+
+uint64_t p9_client_sent(const struct p9_client *c, uint8_t type)
+{
+    return type < P9_NTYPES ? __atomic_load_n(&c->sent[type], __ATOMIC_RELAXED)
+                            : 0;
+}
+
+const char *p9_msg_name(uint8_t type)
+{
+    static const struct { uint8_t type; const char *name; } names[] = {
+        {P9_TSTATFS, "statfs"},     {P9_TLOPEN, "lopen"},
+        {P9_TLCREATE, "lcreate"},   {P9_TSYMLINK, "symlink"},
+        {P9_TMKNOD, "mknod"},       {P9_TRENAME, "rename"},
+        {P9_TREADLINK, "readlink"}, {P9_TGETATTR, "getattr"},
+        {P9_TSETATTR, "setattr"},   {P9_TREADDIR, "readdir"},
+        {P9_TFSYNC, "fsync"},       {P9_TLINK, "link"},
+        {P9_TMKDIR, "mkdir"},       {P9_TRENAMEAT, "renameat"},
+        {P9_TUNLINKAT, "unlinkat"}, {P9_TVERSION, "version"},
+        {P9_TATTACH, "attach"},     {P9_TFLUSH, "flush"},
+        {P9_TWALK, "walk"},         {P9_TREAD, "read"},
+        {P9_TWRITE, "write"},       {P9_TCLUNK, "clunk"},
+        {P9_TREMOVE, "remove"},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (names[i].type == type)
+            return names[i].name;
+    }
+    return NULL;
 }
 
 /* --- fids ------------------------------------------------------------------ */

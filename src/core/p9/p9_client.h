@@ -111,6 +111,10 @@ void p9_client_free(struct p9_client *c);
 uint32_t p9_client_msize(const struct p9_client *c);
 /* True once a channel or protocol failure has stopped the client. */
 bool p9_client_is_dead(const struct p9_client *c);
+/* Requests of T-message (type) sent so far (--stats); 0 past P9_NTYPES. */
+uint64_t p9_client_sent(const struct p9_client *c, uint8_t type);
+/* The name of T-message (type) ("walk", "getattr"), or NULL if unknown. */
+const char *p9_msg_name(uint8_t type);
 /* How many fids are allocated right now (leak checks). */
 uint32_t p9_client_fids_in_use(struct p9_client *c);
 

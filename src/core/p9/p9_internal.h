@@ -26,6 +26,7 @@ struct p9_client {
     uint32_t fid_hint;
     uint32_t fids_in_use;
     uint8_t *tx, *rx;       /* shared heap, bufsize each */
+    uint64_t sent[P9_NTYPES]; /* requests sent, by T-message type */
     uint32_t fid_map[P9_FID_MAX / 32];
 };
 

@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Message types (T = request, R = reply = T + 1). */
+/* Message types (T = request, R = reply = T + 1), all below P9_NTYPES. */
+#define P9_NTYPES      128
 #define P9_TLERROR     6
 #define P9_RLERROR     7
 #define P9_TSTATFS     8

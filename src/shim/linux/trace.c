@@ -4,6 +4,7 @@
  * syscall on the diagnostic stream, and a count table at exit.
  */
 #include "core/fs/vfs_abi.h"
+#include "core/p9/p9_client.h"
 #include "shim/linux/syscalls.h"
 
 #define TRACE_LINE 1024
@@ -168,6 +169,29 @@ void trace_syscall(struct task *t, long nr, const uint64_t a[6], long ret)
     lbox_plat_log(o.buf, o.len);
 }
 
+/* 9P requests to the file server, summed over the system and user
+ * channels: what a host file operation cost in round trips. */
+static void p9_stats_print(struct kernel *k)
+{
+    struct p9_client *cl[] = {k->p9, k->p9_user};
+    uint64_t total = 0;
+
+    rt_log("lbox: 9P requests (all processes)\n");
+    rt_log("%10s  %s\n", "requests", "message");
+    for (unsigned type = 0; type < P9_NTYPES; type++) {
+        uint64_t n = 0;
+
+        for (size_t i = 0; i < ARRAY_SIZE(cl); i++)
+            n += cl[i] ? p9_client_sent(cl[i], (uint8_t)type) : 0;
+        if (!n)
+            continue;
+        total += n;
+        rt_log("%10lu  T%s\n", (unsigned long)n,
+               p9_msg_name((uint8_t)type) ? p9_msg_name((uint8_t)type) : "?");
+    }
+    rt_log("%10lu  total\n", (unsigned long)total);
+}
+
 void stats_print(struct task *t)
 {
     struct shim_proc *sp = shim_proc(t);
@@ -192,4 +216,5 @@ void stats_print(struct task *t)
         rt_log("%10lu %8lu  (unknown numbers)\n", (unsigned long)sp->unknown,
                (unsigned long)sp->unknown);
     rt_log("%10lu           total\n", (unsigned long)(total + sp->unknown));
+    p9_stats_print(t->k);
 }
