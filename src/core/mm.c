@@ -223,6 +223,7 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     struct mm *mm = t->proc->mm;
     unsigned pflags = 0;
     void *where = (void *)addr;
+    char *path = NULL;
     uint64_t end;
     int err;
 
@@ -258,10 +259,14 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
             lbox_plat_page_unmap(where, len);
             return err;
         }
-        name = f->path;
+        path = rt_heap_alloc(task_heap(t), VFS_PATH_MAX);
+        if (path && vfs_file_path(f, &t->proc->root, path, VFS_PATH_MAX) >= 0)
+            name = path;
     }
     err = record(mm, addr, addr + len, prot, flags & (MM_STACK | MM_GROWSDOWN),
                  off, name);
+    if (path)
+        rt_heap_free(task_heap(t), path);
     if (err < 0) {
         lbox_plat_page_unmap(where, len);
         return err;

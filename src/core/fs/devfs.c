@@ -292,6 +292,7 @@ struct inode *devfs_new(struct kernel *k)
     if (!s)
         return NULL;
     vfs_sb_init(&s->sb, k, DEVFS_MAGIC, "devtmpfs", "udev", s);
+    s->sb.cache_names = true; /* a fixed table */
     for (size_t i = 0; i <= NDEFS; i++) {
         s->attr[i].atime = s->attr[i].mtime = s->attr[i].ctime = now;
         if (i < NDEFS && g_defs[i].kind == DEV_TTY)

@@ -281,6 +281,23 @@ static int procfs_lookup(struct inode *dir, const char *name,
     return -ENOENT;
 }
 
+/* readlink's answer for a link to (d): its path from (p)'s root. */
+static long link_to(struct kernel *k, struct process *p, struct dentry *d,
+                    char *buf, size_t size)
+{
+    char *path = rt_heap_alloc(k->shared, VFS_PATH_MAX);
+    bool reachable;
+    long n;
+
+    if (!path)
+        return -ENOMEM;
+    n = d_path(d, p->root.dentry, true, path, VFS_PATH_MAX, &reachable);
+    if (n >= 0)
+        n = vfs_readlink_copy(buf, size, path);
+    rt_heap_free(k->shared, path);
+    return n;
+}
+
 static long procfs_readlink(struct inode *ino, char *buf, size_t size)
 {
     struct procfs_sb *s = psb(ino);
@@ -298,7 +315,7 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t size)
         struct file *f = p && p->fdt ? fdt_peek(p->fdt, n->fd) : NULL;
         if (!f)
             return -ENOENT;
-        return vfs_readlink_copy(buf, size, f->path ? f->path : "anon_inode:[lbox]");
+        return link_to(ino->sb->k, p, f->dentry, buf, size);
     }
     case K_LINK:
         if (n->ent->arg == L_MOUNTS)
@@ -307,15 +324,17 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t size)
             return -ENOENT;
         if (n->ent->arg == L_EXE)
             return p->exe_path ? vfs_readlink_copy(buf, size, p->exe_path) : -ENOENT;
-        if (n->ent->arg == L_CWD)
-            return vfs_readlink_copy(buf, size, p->cwd.path ? p->cwd.path : "/");
-        return vfs_readlink_copy(buf, size, p->root.path ? p->root.path : "/");
+        if (n->ent->arg == L_CWD && p->cwd.dentry)
+            return link_to(ino->sb->k, p, p->cwd.dentry, buf, size);
+        if (n->ent->arg == L_CWD || !p->root.dentry)
+            return vfs_readlink_copy(buf, size, "/");
+        return link_to(ino->sb->k, p, p->root.dentry, buf, size);
     default:
         return -EINVAL;
     }
 }
 
-int procfs_magic_link(struct inode *ino, struct inode **out, char **path)
+int procfs_magic_link(struct inode *ino, struct dentry **out)
 {
     struct proc_node *n;
     struct process *p;
@@ -330,11 +349,7 @@ int procfs_magic_link(struct inode *ino, struct inode **out, char **path)
     f = p && p->fdt ? fdt_peek(p->fdt, n->fd) : NULL;
     if (!f)
         return -ENOENT;
-    *path = rt_heap_strdup(ino->sb->k->shared, f->path ? f->path : "");
-    if (!*path)
-        return -ENOMEM;
-    vfs_inode_get(f->inode);
-    *out = f->inode;
+    *out = dget(f->dentry);
     return 1;
 }
 

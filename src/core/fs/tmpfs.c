@@ -574,6 +574,7 @@ struct inode *tmpfs_new(struct kernel *k, const char *source,
     ts->max_blocks = k->tmpfs_size ? k->tmpfs_size / TMPFS_BLOCK : 262144;
     vfs_sb_init(&ts->sb, k, TMPFS_MAGIC, "tmpfs",
                 rt_heap_strdup(k->shared, source ? source : "tmpfs"), ts);
+    ts->sb.cache_names = true; /* every change goes through the VFS */
     c.fsuid = uid;
     c.fsgid = gid;
     root = ts->sb.source ? node_new(ts, NULL, S_IFDIR | (root_mode & 07777), &c)

@@ -122,72 +122,65 @@ int vfs_getattr(struct inode *ino, struct vfs_stat *st)
 
 void vfs_loc_put(struct vfs_loc *loc)
 {
-    if (!loc || !loc->inode)
+    if (!loc || !loc->dentry)
         return;
-    struct kernel *k = loc->inode->sb->k;
-    rt_heap_free(k->shared, loc->path);
-    vfs_inode_put(loc->inode);
+    dput(loc->dentry);
     loc->inode = NULL;
-    loc->path = NULL;
+    loc->dentry = NULL;
 }
 
 int vfs_loc_dup(struct kernel *k, const struct vfs_loc *src,
                 struct vfs_loc *dst)
 {
-    char *p = rt_heap_strdup(k->shared, src->path);
-
-    if (!p)
-        return -ENOMEM;
-    vfs_inode_get(src->inode);
+    (void)k;
+    dst->dentry = dget(src->dentry);
     dst->inode = src->inode;
-    dst->path = p;
     return 0;
+}
+
+int vfs_loc_path(const struct vfs_loc *loc, const struct vfs_loc *root,
+                 char *buf, size_t size, bool *deleted)
+{
+    bool reachable;
+    long n = d_path(loc->dentry, root ? root->dentry : NULL, false, buf,
+                    size, &reachable);
+
+    if (n < 0)
+        return (int)n;
+    *deleted = loc->dentry->flags & D_DELETED;
+    return reachable ? 0 : 1;
 }
 
 /* --- root and mounts ------------------------------------------------------ */
 
-int vfs_init(struct kernel *k, struct inode *root)
+int vfs_init(struct kernel *k, struct inode *root, struct vfs_loc *rootloc)
 {
     struct vfs *v = rt_heap_zalloc(k->shared, sizeof(*v));
+    int err;
 
     if (!v)
         return -ENOMEM;
-    v->root = root;
     k->vfs = v;
+    err = dcache_init(k);
+    if (err < 0)
+        return err;
+    v->root = d_alloc_root(k, root, "/", false);
+    if (!v->root)
+        return -ENOMEM;
+    if (rootloc) {
+        rootloc->dentry = dget(v->root);
+        rootloc->inode = root;
+    }
     return 0;
 }
 
-struct inode *vfs_root_get(struct kernel *k)
+struct dentry *vfs_root_get(struct kernel *k)
 {
     struct vfs *v = k->vfs;
-    struct inode *r;
 
-    if (!v)
+    if (!v || !v->root)
         return NULL;
-    rt_lock(&v->lock, true);
-    r = v->root;
-    vfs_inode_get(r);
-    rt_unlock(&v->lock, true);
-    return r;
-}
-
-struct inode *vfs_mount_lookup(struct kernel *k, const char *path)
-{
-    struct vfs *v = k->vfs;
-    struct inode *r = NULL;
-
-    if (!v || !v->mounts)
-        return NULL;
-    rt_lock(&v->lock, true);
-    /* The newest mount on a path hides older ones: scan for the last. */
-    for (struct vfs_mnt *m = v->mounts; m; m = m->next) {
-        if (strcmp(m->path, path) == 0)
-            r = m->root;
-    }
-    if (r)
-        vfs_inode_get(r);
-    rt_unlock(&v->lock, true);
-    return r;
+    return dget(d_top(v->root));
 }
 
 int vfs_mount(struct kernel *k, const char *path, struct inode *root)
@@ -200,7 +193,7 @@ int vfs_mount(struct kernel *k, const char *path, struct inode *root)
     if (!v || !path || path[0] != '/')
         return -EINVAL;
     /* (at) only tells the walk which kernel: the path is absolute. */
-    struct vfs_loc at = {v->root, "/"};
+    struct vfs_loc at = {v->root->inode, v->root};
     err = vfs_walk(NULL, &at, path, WALK_FOLLOW, &nr);
     if (err < 0)
         return err;
@@ -208,14 +201,10 @@ int vfs_mount(struct kernel *k, const char *path, struct inode *root)
         err = -ENOTDIR;
         goto out;
     }
-    if (strcmp(nr.path, "/") == 0) {
-        struct inode *old;
-        rt_lock(&v->lock, true);
-        old = v->root;
-        v->root = root;
-        rt_unlock(&v->lock, true);
-        vfs_inode_put(old);
-        err = 0;
+    /* A mount point must stay findable: on a tree whose names are not
+     * cached it would be looked up afresh and the mount lost. */
+    if (nr.d->parent && !nr.d->sb->cache_names) {
+        err = -EINVAL;
         goto out;
     }
     m = rt_heap_zalloc(k->shared, sizeof(*m));
@@ -223,17 +212,19 @@ int vfs_mount(struct kernel *k, const char *path, struct inode *root)
         err = -ENOMEM;
         goto out;
     }
-    m->path = nr.path;
-    nr.path = NULL;
-    m->root = root;
+    m->covered = nr.d;
+    err = d_mount(nr.d, root, &m->root);
+    if (err < 0) {
+        rt_heap_free(k->shared, m);
+        goto out;
+    }
     rt_lock(&v->lock, true);
     for (pp = &v->mounts; *pp; pp = &(*pp)->next)
         ;
     *pp = m;
     rt_unlock(&v->lock, true);
-    err = 0;
 out:
-    nameres_put(k, &nr);
+    nameres_put(&nr);
     return err;
 }
 
@@ -279,17 +270,26 @@ static size_t put_mount(char *buf, size_t size, size_t len, const char *path,
 size_t vfs_format_mounts(struct kernel *k, char *buf, size_t size)
 {
     struct vfs *v = k->vfs;
+    char *path;
     size_t len = 0;
+    bool reachable;
 
     if (size)
         buf[0] = '\0';
     if (!v)
         return 0;
+    path = rt_heap_alloc(k->shared, VFS_PATH_MAX);
+    if (!path)
+        return 0;
+    len = put_mount(buf, size, len, "/", v->root->inode->sb);
     rt_lock(&v->lock, true);
-    len = put_mount(buf, size, len, "/", v->root->sb);
-    for (struct vfs_mnt *m = v->mounts; m; m = m->next)
-        len = put_mount(buf, size, len, m->path, m->root->sb);
+    for (struct vfs_mnt *m = v->mounts; m; m = m->next) {
+        if (d_path(m->root, NULL, false, path, VFS_PATH_MAX, &reachable) < 0)
+            continue;
+        len = put_mount(buf, size, len, path, m->root->inode->sb);
+    }
     rt_unlock(&v->lock, true);
+    rt_heap_free(k->shared, path);
     return len;
 }
 

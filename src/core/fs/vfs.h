@@ -24,7 +24,7 @@ struct kernel;
 struct task;
 struct inode;
 struct file;
-struct vfs_mount;
+struct dentry;
 
 struct vfs_time {
     int64_t sec;
@@ -110,6 +110,9 @@ struct inode_ops {
     int (*open)(struct inode *ino, struct file *f, struct task *t);
     /* Last reference gone: free fs-private state. */
     void (*evict)(struct inode *ino);
+    /* Optional: a name operation changed (ino)'s link count or ctime
+     * (filesystems that cache attributes drop them). */
+    void (*attr_changed)(struct inode *ino);
 };
 
 /* Called once per directory entry by getdents; nonzero stops the walk. */
@@ -158,6 +161,8 @@ struct vfs_sb {
     uint64_t dev;           /* st_dev for its inodes */
     uint64_t magic;         /* statfs f_type */
     bool read_only;
+    bool cache_names;       /* dentries stay cached (dcache.h) */
+    bool revalidate_open;   /* an open looks its last name up again */
     const char *name;       /* "tmpfs", "9p", "proc", "devtmpfs" */
     const char *source;     /* what /proc/mounts shows as the source */
     struct kernel *k;
@@ -169,26 +174,24 @@ struct file {
     uint32_t refs;
     uint32_t flags;         /* O_ACCMODE | O_APPEND | O_NONBLOCK | ... */
     uint64_t pos;
-    struct inode *inode;    /* referenced */
+    struct inode *inode;    /* dentry->inode */
+    struct dentry *dentry;  /* referenced: its name, for /proc/self/fd */
     const struct file_ops *ops;
     void *priv;
-    char *path;             /* canonical path at open, for /proc/self/fd */
     struct rt_lock lock;    /* serializes pos updates */
 };
 
-/*
- * A place in the tree: an inode plus its canonical absolute path (no
- * symlinks, no "." or ".."), used for cwd, root and dirfds.
- */
+/* A place in the tree, used for cwd, root and dirfds: a dentry. */
 struct vfs_loc {
-    struct inode *inode;    /* referenced */
-    char *path;             /* shared-heap string */
+    struct inode *inode;    /* dentry->inode */
+    struct dentry *dentry;  /* referenced */
 };
 
 /* --- set-up (kernel boot) ---------------------------------------------- */
 
-/* Create the VFS with (root) as "/" (takes the reference). */
-int vfs_init(struct kernel *k, struct inode *root);
+/* Create the VFS with (root) as "/" (takes the reference); *(rootloc)
+ * OUT, optional: a place for it (a task's first root). */
+int vfs_init(struct kernel *k, struct inode *root, struct vfs_loc *rootloc);
 /*
  * Mount (root) of (sb) on the directory at absolute path (path), which must
  * exist. Takes the reference on (root).
@@ -211,9 +214,24 @@ int vfs_loc_dup(struct kernel *k, const struct vfs_loc *src,
                 struct vfs_loc *dst);
 
 /* Make an open file description on (ino) not reached by a path (pipes,
- * stdio). Takes no reference on (ino); the file takes its own. */
+ * stdio), shown as (name) in /proc/self/fd. Takes no reference on (ino);
+ * the file takes its own. */
 int vfs_file_open_inode(struct task *t, struct inode *ino, uint32_t flags,
-                        const char *path, struct file **out);
+                        const char *name, struct file **out);
+/* The place of an open file itself (AT_EMPTY_PATH on any file). */
+int vfs_file_self_loc(struct file *f, struct vfs_loc *out);
+
+/*
+ * The path of (loc) seen from root (root) into (buf): 0, 1 when it is not
+ * beneath (root) (then from the tree's root, for getcwd's
+ * "(unreachable)"), or -ENAMETOOLONG. (deleted) set when its name is gone.
+ */
+int vfs_loc_path(const struct vfs_loc *loc, const struct vfs_loc *root,
+                 char *buf, size_t size, bool *deleted);
+/* The name /proc/self/fd and /proc/self/maps show for (f): its path from
+ * (root), " (deleted)" after an unlink; the length, or -ENAMETOOLONG. */
+long vfs_file_path(struct file *f, const struct vfs_loc *root, char *buf,
+                   size_t size);
 
 /* --- path operations ---------------------------------------------------- */
 /*

@@ -6,32 +6,27 @@
  */
 #include "core/fs/vfs_internal.h"
 
-int vfs_file_alloc(struct inode *ino, uint32_t flags, const char *path,
-                   struct file **out)
+int vfs_file_alloc(struct dentry *d, uint32_t flags, struct file **out)
 {
-    struct kernel *k = inode_kernel(ino);
+    struct kernel *k = inode_kernel(d->inode);
     struct file *f = rt_heap_zalloc(k->shared, sizeof(*f));
 
     if (!f)
         return -ENOMEM;
-    f->path = rt_heap_strdup(k->shared, path ? path : "");
-    if (!f->path) {
-        rt_heap_free(k->shared, f);
-        return -ENOMEM;
-    }
     f->refs = 1;
     f->flags = flags;
-    vfs_inode_get(ino);
-    f->inode = ino;
+    f->dentry = dget(d);
+    f->inode = d->inode;
     *out = f;
     return 0;
 }
 
-int vfs_file_open_inode(struct task *t, struct inode *ino, uint32_t flags,
-                        const char *path, struct file **out)
+int vfs_file_open_dentry(struct task *t, struct dentry *d, uint32_t flags,
+                         struct file **out)
 {
+    struct inode *ino = d->inode;
     struct file *f;
-    int err = vfs_file_alloc(ino, flags, path, &f);
+    int err = vfs_file_alloc(d, flags, &f);
 
     if (err < 0)
         return err;
@@ -44,6 +39,23 @@ int vfs_file_open_inode(struct task *t, struct inode *ino, uint32_t flags,
     }
     *out = f;
     return 0;
+}
+
+int vfs_file_open_inode(struct task *t, struct inode *ino, uint32_t flags,
+                        const char *name, struct file **out)
+{
+    struct dentry *d;
+    int err;
+
+    vfs_inode_get(ino);
+    d = d_alloc_root(inode_kernel(ino), ino, name ? name : "", true);
+    if (!d) {
+        vfs_inode_put(ino);
+        return -ENOMEM;
+    }
+    err = vfs_file_open_dentry(t, d, flags, out);
+    dput(d);
+    return err;
 }
 
 struct file *vfs_file_get(struct file *f)
@@ -61,18 +73,32 @@ void vfs_file_put(struct file *f)
     k = inode_kernel(f->inode);
     if (f->ops && f->ops->release)
         f->ops->release(f);
-    vfs_inode_put(f->inode);
-    rt_heap_free(k->shared, f->path);
+    dput(f->dentry);
     rt_heap_free(k->shared, f);
+}
+
+int vfs_file_self_loc(struct file *f, struct vfs_loc *out)
+{
+    out->dentry = dget(f->dentry);
+    out->inode = f->inode;
+    return 0;
 }
 
 int vfs_file_loc(struct task *t, struct file *f, struct vfs_loc *out)
 {
-    struct vfs_loc src = {f->inode, f->path};
-
+    (void)t;
     if (!S_ISDIR(f->inode->mode))
         return -ENOTDIR;
-    return vfs_loc_dup(t->k, &src, out);
+    return vfs_file_self_loc(f, out);
+}
+
+long vfs_file_path(struct file *f, const struct vfs_loc *root, char *buf,
+                   size_t size)
+{
+    bool reachable;
+
+    return d_path(f->dentry, root ? root->dentry : NULL, true, buf, size,
+                  &reachable);
 }
 
 /* --- data ---------------------------------------------------------------- */

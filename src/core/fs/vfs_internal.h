@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/fs/dcache.h"
 #include "core/fs/vfs.h"
 #include "core/kernel.h"
 
@@ -23,18 +24,24 @@
      (((uint64_t)(ma) & 0xfffULL) << 8) |                                  \
      (((uint64_t)(mi) & 0xffffff00ULL) << 12) | ((uint64_t)(mi) & 0xffULL))
 
-/* One mounted filesystem: (root) on the directory whose canonical path is
- * (path). A mount on "/" replaces the VFS root instead. */
+/* One mounted filesystem: its root dentry (grafted on the dentry it
+ * covers, see dcache.h) and that covered dentry, both pinned. */
 struct vfs_mnt {
     struct vfs_mnt *next;
-    char *path;
-    struct inode *root;  /* referenced */
+    struct dentry *covered;
+    struct dentry *root;
 };
 
 struct vfs {
-    struct rt_lock lock;  /* mount table and root */
-    struct inode *root;   /* referenced */
+    struct rt_lock lock;  /* the mount list */
+    struct dentry *root;  /* the tree's root dentry, referenced */
     struct vfs_mnt *mounts;
+    /* The dentry cache (dcache.c), under dlock. */
+    struct rt_lock dlock;
+    struct dentry **hash;
+    struct dentry *lru_head, *lru_tail;
+    uint32_t unused;
+    uint64_t hits, misses, negative_hits;
 };
 
 /* An anonymous device number for a new filesystem instance (0:N). */
@@ -55,10 +62,9 @@ long vfs_readlink_copy(char *buf, size_t size, const char *target);
 bool vfs_fill_dots(struct file *f, vfs_filldir_t fill, void *ctx,
                    uint64_t self, uint64_t parent);
 
-/* The root inode (referenced), or NULL before vfs_init. */
-struct inode *vfs_root_get(struct kernel *k);
-/* The root mounted on canonical path (path) (referenced), or NULL. */
-struct inode *vfs_mount_lookup(struct kernel *k, const char *path);
+/* The tree's root dentry, crossing mounts (referenced), or NULL before
+ * vfs_init. */
+struct dentry *vfs_root_get(struct kernel *k);
 
 /* getattr with a fallback built from the inode for filesystems without it. */
 int vfs_getattr(struct inode *ino, struct vfs_stat *st);
@@ -76,10 +82,12 @@ static inline bool vfs_is_ro(const struct inode *ino)
 #define WALK_PARENT 0x2 /* stop before the last component */
 #define WALK_EMPTY  0x4 /* "" means (at) itself */
 
+#define WALK_OPEN   0x8 /* an open: revalidate the last component */
+
 struct nameres {
-    struct inode *ino;  /* referenced: the object, or with WALK_PARENT the
+    struct dentry *d;   /* referenced: the object, or with WALK_PARENT the
                            directory holding the last component */
-    char *path;         /* its canonical path (shared heap) */
+    struct inode *ino;  /* d->inode */
     /* WALK_PARENT: the last component; "" for "/", may be "." or "..". */
     char name[VFS_NAME_MAX + 1];
     bool trailing_slash; /* the path ended in '/' */
@@ -92,18 +100,15 @@ struct nameres {
  */
 int vfs_walk(struct task *t, const struct vfs_loc *at, const char *path,
              unsigned flags, struct nameres *out);
-void nameres_put(struct kernel *k, struct nameres *r);
+void nameres_put(struct nameres *r);
 
 /*
- * Look (name) up in directory (dir) whose canonical path is (dirpath):
- * checks it is a searchable directory, crosses mounts. (childpath) gets the
- * child's canonical path (VFS_PATH_MAX bytes). Returns the child referenced.
+ * Look (name) up in directory dentry (dir): checks it is a searchable
+ * directory (when (t) is given), crosses mounts. Returns the child
+ * referenced, or -errno (-ENOENT when it is not there).
  */
-int vfs_lookup_child(struct task *t, struct inode *dir, const char *dirpath,
-                     const char *name, struct inode **out, char *childpath);
-
-/* Join a canonical directory path and a name into (buf) (VFS_PATH_MAX). */
-int vfs_path_join(char *buf, const char *dirpath, const char *name);
+int vfs_lookup_child(struct task *t, struct dentry *dir, const char *name,
+                     struct dentry **out);
 
 /* The kernel of the caller (task or inode's). */
 static inline struct kernel *inode_kernel(const struct inode *ino)
@@ -111,10 +116,12 @@ static inline struct kernel *inode_kernel(const struct inode *ino)
     return ino->sb->k;
 }
 
-/* Allocate a struct file on (ino) (referenced by the file) without the
- * filesystem open hook; vfs_file_open_inode and vfs_open use it. */
-int vfs_file_alloc(struct inode *ino, uint32_t flags, const char *path,
-                   struct file **out);
+/* Allocate a struct file on dentry (d) (referenced by the file) without
+ * the filesystem open hook; vfs_file_open_inode and vfs_open use it. */
+int vfs_file_alloc(struct dentry *d, uint32_t flags, struct file **out);
+/* Open (d) with the filesystem's open hook. */
+int vfs_file_open_dentry(struct task *t, struct dentry *d, uint32_t flags,
+                         struct file **out);
 
 /* Is (gid) the fsgid or a supplementary group of (c)? */
 bool vfs_cred_in_group(const struct cred *c, uint32_t gid);
@@ -126,8 +133,8 @@ int vfs_setattr_inode(struct task *t, struct inode *ino,
 /* statfs of (ino)'s filesystem, with ST_RDONLY for read-only mounts. */
 int vfs_fstatfs_inode(struct inode *ino, struct vfs_statfs *st);
 
-/* Return a file to the filesystem-specific magic link target of (ino), if
- * it is one (procfs /proc/<pid>/fd/N): a referenced inode and its path. */
-int procfs_magic_link(struct inode *ino, struct inode **out, char **path);
+/* The target of (ino) if it is a magic link (procfs /proc/<pid>/fd/N):
+ * 1 and the open file's dentry referenced, 0 if not one, or -errno. */
+int procfs_magic_link(struct inode *ino, struct dentry **out);
 
 #endif /* LBOX_CORE_FS_VFS_INTERNAL_H */

@@ -61,40 +61,43 @@ static int check_sticky(struct task *t, struct inode *dir, struct inode *child)
     return 0;
 }
 
-/* Is there a mount on (path), or is (ino) a mounted root? */
-static bool is_mountpoint(struct kernel *k, const char *path)
+/* Is a filesystem mounted on (d), or is (d) a mounted root? */
+static bool is_mountpoint(const struct dentry *d)
 {
-    struct inode *m = vfs_mount_lookup(k, path);
-
-    if (!m)
-        return false;
-    vfs_inode_put(m);
-    return true;
+    return d->mounted || (d->flags & D_MNTROOT);
 }
 
 /* Look the last component up; -ENOENT leaves *child NULL. */
 static int lookup_last(struct task *t, struct nameres *nr,
-                       struct inode **child, char *childpath)
+                       struct dentry **child)
 {
-    int err = vfs_lookup_child(t, nr->ino, nr->path, nr->name, child,
-                               childpath);
+    int err = vfs_lookup_child(t, nr->d, nr->name, child);
+
     if (err < 0)
         *child = NULL;
     return err;
 }
 
+/* A name operation changed (ino)'s attributes (links, ctime). */
+static void attr_changed(struct inode *ino)
+{
+    if (ino && ino->ops && ino->ops->attr_changed)
+        ino->ops->attr_changed(ino);
+}
+
 /* --- open ---------------------------------------------------------------- */
 
-static int do_open(struct task *t, struct inode *ino, const char *path,
-                   uint32_t flags, bool created, struct file **out)
+static int do_open(struct task *t, struct dentry *d, uint32_t flags,
+                   bool created, struct file **out)
 {
+    struct inode *ino = d->inode;
     uint32_t acc = flags & O_ACCMODE;
     int mask = 0, err;
 
     if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
         return -ENOTDIR;
     if (flags & O_PATH)
-        return vfs_file_alloc(ino, flags, path, out);
+        return vfs_file_alloc(d, flags, out);
     if (S_ISLNK(ino->mode))
         return -ELOOP;
     if (acc == O_RDONLY || acc == O_RDWR)
@@ -120,7 +123,7 @@ static int do_open(struct task *t, struct inode *ino, const char *path,
         if (err < 0)
             return err;
     }
-    return vfs_file_open_inode(t, ino, flags, path, out);
+    return vfs_file_open_dentry(t, d, flags, out);
 }
 
 /* O_CREAT: walk to the parent, create or open the last name, following a
@@ -132,14 +135,14 @@ static int open_creat(struct task *t, const struct vfs_loc *at,
     struct kernel *k = t->k;
     struct vfs_loc cur = {0};
     struct nameres nr;
-    struct inode *child = NULL;
-    char *childpath, *buf;
+    struct dentry *child = NULL;
+    struct inode *ino;
+    char *buf;
     int err, loops = 0;
 
-    buf = rt_heap_alloc(k->shared, 2 * VFS_PATH_MAX);
+    buf = rt_heap_alloc(k->shared, VFS_PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    childpath = buf + VFS_PATH_MAX;
     strlcpy(buf, path, VFS_PATH_MAX);
     if (at) {
         err = vfs_loc_dup(k, at, &cur);
@@ -147,19 +150,23 @@ static int open_creat(struct task *t, const struct vfs_loc *at,
             goto out_buf;
     }
     for (;;) {
-        err = vfs_walk(t, cur.inode ? &cur : NULL, buf, WALK_PARENT, &nr);
+        err = vfs_walk(t, cur.dentry ? &cur : NULL, buf, WALK_PARENT, &nr);
         if (err < 0)
             goto out;
         if (is_dot(nr.name)) {
-            nameres_put(k, &nr);
+            nameres_put(&nr);
             err = -EISDIR;
             goto out;
         }
-        err = lookup_last(t, &nr, &child, childpath);
+        if (nr.ino->sb->revalidate_open)
+            d_forget(nr.d, nr.name);
+        err = lookup_last(t, &nr, &child);
         if (err < 0 && err != -ENOENT)
             goto out_nr;
-        if (child && S_ISLNK(child->mode) && !(flags & O_EXCL)) {
+        if (child && S_ISLNK(child->inode->mode) && !(flags & O_EXCL)) {
+            struct dentry *mt;
             long n;
+
             if (flags & O_NOFOLLOW) {
                 err = -ELOOP;
                 goto out_nr;
@@ -168,20 +175,17 @@ static int open_creat(struct task *t, const struct vfs_loc *at,
                 err = -ELOOP;
                 goto out_nr;
             }
-            struct inode *mt;
-            char *mpath;
-            err = procfs_magic_link(child, &mt, &mpath);
+            err = procfs_magic_link(child->inode, &mt);
             if (err < 0)
                 goto out_nr;
             if (err > 0) {
-                vfs_inode_put(child);
+                dput(child);
                 child = mt;
-                strlcpy(childpath, mpath, VFS_PATH_MAX);
-                rt_heap_free(k->shared, mpath);
                 goto existing;
             }
-            n = child->ops && child->ops->readlink
-                    ? child->ops->readlink(child, buf, VFS_PATH_MAX - 1)
+            ino = child->inode;
+            n = ino->ops && ino->ops->readlink
+                    ? ino->ops->readlink(ino, buf, VFS_PATH_MAX - 1)
                     : -EINVAL;
             if (n < 0) {
                 err = (int)n;
@@ -194,13 +198,13 @@ static int open_creat(struct task *t, const struct vfs_loc *at,
             buf[n] = '\0';
             if (nr.trailing_slash)
                 strlcat(buf, "/", VFS_PATH_MAX);
-            vfs_inode_put(child);
+            dput(child);
             child = NULL;
             vfs_loc_put(&cur);
+            cur.dentry = nr.d;
             cur.inode = nr.ino;
-            cur.path = nr.path;
+            nr.d = NULL;
             nr.ino = NULL;
-            nr.path = NULL;
             continue;
         }
         break;
@@ -211,11 +215,11 @@ existing:
             err = -EEXIST;
             goto out_nr;
         }
-        if (S_ISDIR(child->mode) || nr.trailing_slash) {
+        if (S_ISDIR(child->inode->mode) || nr.trailing_slash) {
             err = -EISDIR;
             goto out_nr;
         }
-        err = do_open(t, child, childpath, flags, false, out);
+        err = do_open(t, child, flags, false, out);
         goto out_nr;
     }
     if (nr.trailing_slash) {
@@ -231,16 +235,17 @@ existing:
     }
     err = nr.ino->ops->create(nr.ino, nr.name,
                               S_IFREG | (mode & 07777 & ~t->proc->umask),
-                              task_cred(t), &child);
+                              task_cred(t), &ino);
     if (err < 0)
         goto out_nr;
-    err = vfs_path_join(childpath, nr.path, nr.name);
+    err = d_add(nr.d, nr.name, ino, &child);
+    vfs_inode_put(ino);
     if (err == 0)
-        err = do_open(t, child, childpath, flags, true, out);
+        err = do_open(t, child, flags, true, out);
 out_nr:
     if (child)
-        vfs_inode_put(child);
-    nameres_put(k, &nr);
+        dput(child);
+    nameres_put(&nr);
 out:
     vfs_loc_put(&cur);
 out_buf:
@@ -260,14 +265,15 @@ int vfs_open(struct task *t, const struct vfs_loc *at, const char *path,
         oflags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     if (oflags & O_CREAT)
         return open_creat(t, at, path, oflags, mode, out);
-    err = vfs_walk(t, at, path, (oflags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &nr);
+    err = vfs_walk(t, at, path,
+                   ((oflags & O_NOFOLLOW) ? 0 : WALK_FOLLOW) | WALK_OPEN, &nr);
     if (err < 0)
         return err;
     if (S_ISLNK(nr.ino->mode) && !(oflags & O_PATH))
         err = -ELOOP;
     else
-        err = do_open(t, nr.ino, nr.path, oflags, false, out);
-    nameres_put(t->k, &nr);
+        err = do_open(t, nr.d, oflags, false, out);
+    nameres_put(&nr);
     return err;
 }
 
@@ -282,7 +288,7 @@ int vfs_stat(struct task *t, const struct vfs_loc *at, const char *path,
     if (err < 0)
         return err;
     err = vfs_getattr(nr.ino, st);
-    nameres_put(t->k, &nr);
+    nameres_put(&nr);
     return err;
 }
 
@@ -307,7 +313,7 @@ int vfs_access(struct task *t, const struct vfs_loc *at, const char *path,
         err = -EROFS;
     else if (amode)
         err = vfs_permission(&c, nr.ino, amode);
-    nameres_put(t->k, &nr);
+    nameres_put(&nr);
     return err;
 }
 
@@ -327,7 +333,7 @@ long vfs_readlink(struct task *t, const struct vfs_loc *at, const char *path,
         n = -EINVAL;
     else
         n = nr.ino->ops->readlink(nr.ino, buf, size);
-    nameres_put(t->k, &nr);
+    nameres_put(&nr);
     return n;
 }
 
@@ -340,7 +346,7 @@ int vfs_statfs(struct task *t, const struct vfs_loc *at, const char *path,
     if (err < 0)
         return err;
     err = vfs_fstatfs_inode(nr.ino, st);
-    nameres_put(t->k, &nr);
+    nameres_put(&nr);
     return err;
 }
 
@@ -357,11 +363,11 @@ int vfs_resolve_dir(struct task *t, const struct vfs_loc *at,
     else
         err = vfs_permission(task_cred(t), nr.ino, MAY_EXEC);
     if (err < 0) {
-        nameres_put(t->k, &nr);
+        nameres_put(&nr);
         return err;
     }
     out->inode = nr.ino;
-    out->path = nr.path;
+    out->dentry = nr.d;
     return 0;
 }
 
@@ -374,8 +380,7 @@ int vfs_resolve_dir(struct task *t, const struct vfs_loc *at,
 static int prepare_create(struct task *t, const struct vfs_loc *at,
                           const char *path, struct nameres *nr)
 {
-    struct inode *child;
-    char *childpath;
+    struct dentry *child;
     int err;
 
     err = vfs_walk(t, at, path, WALK_PARENT, nr);
@@ -385,15 +390,9 @@ static int prepare_create(struct task *t, const struct vfs_loc *at,
         err = -EEXIST;
         goto fail;
     }
-    childpath = rt_heap_alloc(t->k->shared, VFS_PATH_MAX);
-    if (!childpath) {
-        err = -ENOMEM;
-        goto fail;
-    }
-    err = lookup_last(t, nr, &child, childpath);
-    rt_heap_free(t->k->shared, childpath);
+    err = lookup_last(t, nr, &child);
     if (err == 0) {
-        vfs_inode_put(child);
+        dput(child);
         err = -EEXIST;
         goto fail;
     }
@@ -404,7 +403,7 @@ static int prepare_create(struct task *t, const struct vfs_loc *at,
         goto fail;
     return 0;
 fail:
-    nameres_put(t->k, nr);
+    nameres_put(nr);
     return err;
 }
 
@@ -422,7 +421,9 @@ int vfs_mkdir(struct task *t, const struct vfs_loc *at, const char *path,
         err = nr.ino->ops->mkdir(nr.ino, nr.name,
                                  S_IFDIR | (mode & 01777 & ~t->proc->umask),
                                  task_cred(t));
-    nameres_put(t->k, &nr);
+    if (err == 0)
+        d_forget(nr.d, nr.name);
+    nameres_put(&nr);
     return err;
 }
 
@@ -462,9 +463,11 @@ int vfs_mknod(struct task *t, const struct vfs_loc *at, const char *path,
         err = nr.ino->ops->create(nr.ino, nr.name,
                                   S_IFREG | (mode & 07777 & ~t->proc->umask),
                                   task_cred(t), &ino);
-    if (err == 0)
+    if (err == 0) {
         vfs_inode_put(ino);
-    nameres_put(t->k, &nr);
+        d_forget(nr.d, nr.name);
+    }
+    nameres_put(&nr);
     return err;
 }
 
@@ -488,7 +491,9 @@ int vfs_symlink(struct task *t, const char *target, const struct vfs_loc *at,
         err = -EPERM;
     else
         err = nr.ino->ops->symlink(nr.ino, nr.name, target, task_cred(t));
-    nameres_put(t->k, &nr);
+    if (err == 0)
+        d_forget(nr.d, nr.name);
+    nameres_put(&nr);
     return err;
 }
 
@@ -518,9 +523,13 @@ int vfs_link(struct task *t, const struct vfs_loc *oat, const char *opath,
         err = -EPERM;
     else
         err = nr.ino->ops->link(nr.ino, nr.name, old.ino);
-    nameres_put(t->k, &nr);
+    if (err == 0) {
+        d_forget(nr.d, nr.name);
+        attr_changed(old.ino);
+    }
+    nameres_put(&nr);
 out_old:
-    nameres_put(t->k, &old);
+    nameres_put(&old);
     return err;
 }
 
@@ -531,8 +540,8 @@ int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *path,
 {
     bool rmdir = flags & AT_REMOVEDIR;
     struct nameres nr;
-    struct inode *child = NULL;
-    char *childpath;
+    struct dentry *child = NULL;
+    struct inode *ci;
     int err;
 
     if (flags & ~AT_REMOVEDIR)
@@ -540,11 +549,6 @@ int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *path,
     err = vfs_walk(t, at, path, WALK_PARENT, &nr);
     if (err < 0)
         return err;
-    childpath = rt_heap_alloc(t->k->shared, VFS_PATH_MAX);
-    if (!childpath) {
-        err = -ENOMEM;
-        goto out;
-    }
     if (is_dot(nr.name)) {
         if (!rmdir)
             err = -EISDIR;
@@ -554,12 +558,13 @@ int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *path,
             err = nr.name[1] == '.' ? -ENOTEMPTY : -EINVAL;
         goto out;
     }
-    err = lookup_last(t, &nr, &child, childpath);
+    err = lookup_last(t, &nr, &child);
     if (err < 0)
         goto out;
-    if (rmdir && !S_ISDIR(child->mode))
+    ci = child->inode;
+    if (rmdir && !S_ISDIR(ci->mode))
         err = -ENOTDIR;
-    else if (!rmdir && S_ISDIR(child->mode))
+    else if (!rmdir && S_ISDIR(ci->mode))
         err = -EISDIR;
     else if (!rmdir && nr.trailing_slash)
         err = -ENOTDIR;
@@ -567,8 +572,8 @@ int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *path,
         goto out;
     err = may_modify_dir(t, nr.ino);
     if (err == 0)
-        err = check_sticky(t, nr.ino, child);
-    if (err == 0 && is_mountpoint(t->k, childpath))
+        err = check_sticky(t, nr.ino, ci);
+    if (err == 0 && is_mountpoint(child))
         err = -EBUSY;
     if (err < 0)
         goto out;
@@ -578,30 +583,23 @@ int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *path,
     else
         err = nr.ino->ops && nr.ino->ops->unlink
                   ? nr.ino->ops->unlink(nr.ino, nr.name) : -EPERM;
+    if (err == 0) {
+        d_delete(child);
+        attr_changed(ci);
+    }
 out:
     if (child)
-        vfs_inode_put(child);
-    rt_heap_free(t->k->shared, childpath);
-    nameres_put(t->k, &nr);
+        dput(child);
+    nameres_put(&nr);
     return err;
-}
-
-/* Is canonical path (p) strictly inside directory path (dir)? */
-static bool path_inside(const char *p, const char *dir)
-{
-    size_t n = strlen(dir);
-
-    if (n == 1)
-        return p[1] != '\0';
-    return strncmp(p, dir, n) == 0 && p[n] == '/';
 }
 
 int vfs_rename(struct task *t, const struct vfs_loc *oat, const char *opath,
                const struct vfs_loc *nat, const char *npath, unsigned flags)
 {
     struct nameres o, n;
-    struct inode *oc = NULL, *nc = NULL;
-    char *ocp, *ncp;
+    struct dentry *ocd = NULL, *ncd = NULL;
+    struct inode *oc, *nc;
     bool exch = flags & VFS_RENAME_EXCHANGE;
     int err;
 
@@ -612,13 +610,9 @@ int vfs_rename(struct task *t, const struct vfs_loc *oat, const char *opath,
         return -EINVAL;
     if (flags & VFS_RENAME_WHITEOUT)
         return -EOPNOTSUPP;
-    ocp = rt_heap_alloc(t->k->shared, 2 * VFS_PATH_MAX);
-    if (!ocp)
-        return -ENOMEM;
-    ncp = ocp + VFS_PATH_MAX;
     err = vfs_walk(t, oat, opath, WALK_PARENT, &o);
     if (err < 0)
-        goto out_buf;
+        return err;
     err = vfs_walk(t, nat, npath, WALK_PARENT, &n);
     if (err < 0)
         goto out_o;
@@ -626,12 +620,14 @@ int vfs_rename(struct task *t, const struct vfs_loc *oat, const char *opath,
         err = -EBUSY;
         goto out;
     }
-    err = lookup_last(t, &o, &oc, ocp);
+    err = lookup_last(t, &o, &ocd);
     if (err < 0)
         goto out;
-    err = lookup_last(t, &n, &nc, ncp);
+    err = lookup_last(t, &n, &ncd);
     if (err < 0 && err != -ENOENT)
         goto out;
+    oc = ocd->inode;
+    nc = ncd ? ncd->inode : NULL;
     err = 0;
     if (o.ino->sb != n.ino->sb || oc->sb != o.ino->sb ||
         (nc && nc->sb != n.ino->sb))
@@ -655,11 +651,12 @@ int vfs_rename(struct task *t, const struct vfs_loc *oat, const char *opath,
         else if (!S_ISDIR(oc->mode) && S_ISDIR(nc->mode))
             err = -EISDIR;
     }
-    if (err == 0 && S_ISDIR(oc->mode) && path_inside(ncp, ocp))
+    /* A directory cannot move beneath itself. */
+    if (err == 0 && S_ISDIR(oc->mode) && d_is_ancestor(ocd, n.d))
         err = -EINVAL;
-    if (err == 0 && exch && S_ISDIR(nc->mode) && path_inside(ocp, ncp))
+    if (err == 0 && exch && S_ISDIR(nc->mode) && d_is_ancestor(ncd, o.d))
         err = -EINVAL;
-    if (err == 0 && (is_mountpoint(t->k, ocp) || is_mountpoint(t->k, ncp)))
+    if (err == 0 && (is_mountpoint(ocd) || (ncd && is_mountpoint(ncd))))
         err = -EBUSY;
     if (err == 0)
         err = may_modify_dir(t, o.ino);
@@ -683,16 +680,24 @@ int vfs_rename(struct task *t, const struct vfs_loc *oat, const char *opath,
         err = o.ino->ops->rename(o.ino, o.name, n.ino, n.name,
                                  flags & (VFS_RENAME_NOREPLACE |
                                           VFS_RENAME_EXCHANGE));
+    if (err < 0)
+        goto out;
+    attr_changed(oc);
+    attr_changed(nc);
+    /* Move the name; with no memory for it, forget both so the next
+     * walk asks the filesystem (open files keep their old names). */
+    if (d_move(ocd, n.d, n.name, exch) < 0) {
+        d_forget(o.d, o.name);
+        d_forget(n.d, n.name);
+    }
 out:
-    if (oc)
-        vfs_inode_put(oc);
-    if (nc)
-        vfs_inode_put(nc);
-    nameres_put(t->k, &n);
+    if (ocd)
+        dput(ocd);
+    if (ncd)
+        dput(ncd);
+    nameres_put(&n);
 out_o:
-    nameres_put(t->k, &o);
-out_buf:
-    rt_heap_free(t->k->shared, ocp);
+    nameres_put(&o);
     return err;
 }
 
@@ -707,6 +712,6 @@ int vfs_setattr(struct task *t, const struct vfs_loc *at, const char *path,
     if (err < 0)
         return err;
     err = vfs_setattr_inode(t, nr.ino, sa, false);
-    nameres_put(t->k, &nr);
+    nameres_put(&nr);
     return err;
 }

@@ -338,6 +338,10 @@ int p9fs_mount(struct kernel *k, struct p9_client *c, const char *aname,
     ps->uid = uid;
     vfs_sb_init(sb, k, V9FS_MAGIC, "9p", src, ps);
     sb->read_only = read_only;
+    /* The rules (docs/linux-compat.md): names and attributes are cached;
+     * on an rw mount an open asks the server again (close-to-open). */
+    sb->cache_names = true;
+    sb->revalidate_open = !read_only;
 
     ret = p9_attach(c, aname, uid, &fid, NULL);
     if (ret < 0)

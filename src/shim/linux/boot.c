@@ -142,11 +142,9 @@ static int mount_tree(struct task *t, const struct boot_config *cfg)
 
     if (!root)
         return -ENOMEM;
-    err = vfs_init(k, root);
+    err = vfs_init(k, root, &t->proc->root);
     if (err < 0)
         return err;
-    vfs_inode_get(root);
-    t->proc->root = (struct vfs_loc){root, rt_heap_strdup(k->shared, "/")};
     err = mount_fs(t, "/dev", devfs_new(k));
     if (err < 0)
         rt_log("lbox-kernel: /dev: %d\n", err);

@@ -319,9 +319,12 @@ static int prepare_commit(struct task *t, struct elf_exec *x)
 
     x->vec_words = 1 + x->argc + 1 + x->envc + 1 + 2 * AUXV_PAIRS;
     x->vec = rt_heap_zalloc(task_heap(t), x->vec_words * 8);
-    x->exe_path = rt_heap_strdup(task_heap(t), x->main.f->path);
+    x->exe_path = rt_heap_alloc(task_heap(t), VFS_PATH_MAX);
     if (!x->vec || !x->exe_path)
         return -ENOMEM;
+    if (vfs_file_path(x->main.f, &t->proc->root, x->exe_path,
+                      VFS_PATH_MAX) < 0)
+        return -ENAMETOOLONG;
     r = lbox_plat_random(x->random, sizeof(x->random));
     if (r == 0)
         r = lbox_plat_random(rnd, sizeof(rnd));

@@ -99,34 +99,56 @@ int lbox_plat_random(void *buf, size_t size)
 
 /* --- stand-ins: VFS over host files ------------------------------------- */
 
+/* A file and the host path it was opened at (for vfs_file_path). */
+struct host_file {
+    struct file f;
+    char *path;
+};
+
 int vfs_open(struct task *t, const struct vfs_loc *at, const char *path,
              uint32_t oflags, uint32_t mode, struct file **out)
 {
-    struct file *f = calloc(1, sizeof(*f));
+    struct host_file *hf = calloc(1, sizeof(*hf));
+    struct file *f = &hf->f;
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     (void)t, (void)at, (void)oflags, (void)mode;
     if (fd < 0) {
         int e = HOST_ERR;
-        free(f);
+        free(hf);
         return e;
     }
     fstat(fd, &st);
     f->inode = calloc(1, sizeof(*f->inode));
     f->inode->mode = st.st_mode;
     f->priv = (void *)(intptr_t)fd;
-    f->path = realpath(path, NULL);
+    hf->path = realpath(path, NULL);
     *out = f;
     return 0;
 }
 
 void vfs_file_put(struct file *f)
 {
+    struct host_file *hf = (struct host_file *)f;
+
     close((int)(intptr_t)f->priv);
     free(f->inode);
-    free(f->path);
-    free(f);
+    free(hf->path);
+    free(hf);
+}
+
+long vfs_file_path(struct file *f, const struct vfs_loc *root, char *buf,
+                   size_t size)
+{
+    struct host_file *hf = (struct host_file *)f;
+    size_t n = strlen(hf->path ? hf->path : "");
+
+    (void)root;
+    if (n + 1 > size)
+        return -ENAMETOOLONG;
+    memcpy(buf, hf->path ? hf->path : "", n + 1);
+    return (long)n;
 }
 
 int vfs_fstat(struct task *t, struct file *f, struct vfs_stat *st)

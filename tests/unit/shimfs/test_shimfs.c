@@ -41,14 +41,11 @@ static int setup(void)
     if (!g_k.shared || !g_p.heap)
         return -1;
     root = tmpfs_new(&g_k, "tmpfs", 0755, 0, 0);
-    if (!root || vfs_init(&g_k, root) < 0)
+    if (!root || vfs_init(&g_k, root, &g_p.root) < 0)
         return -1;
     g_p.k = &g_k;
     g_p.pid = 1;
     g_p.umask = 022;
-    vfs_inode_get(root);
-    g_p.root.inode = root;
-    g_p.root.path = rt_heap_strdup(g_k.shared, "/");
     if (vfs_loc_dup(&g_k, &g_p.root, &g_p.cwd) < 0)
         return -1;
     if (fdt_new(g_p.heap, &g_p.fdt) < 0 || mm_new(&g_p, &g_p.mm) < 0)

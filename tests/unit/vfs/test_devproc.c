@@ -89,7 +89,7 @@ static void test_stdio(void)
     CHECK_EQ(vfs_fstat(&g_t, f, &st), 0);
     if (S_ISCHR(st.mode)) {
         CHECK_EQ(vfs_ioctl(&g_t, f, DEVFS_TCGETS, termios), 0);
-        CHECK_STR(f->path, "/dev/pts/0");
+        CHECK_STR(fpath(f), "/dev/pts/0");
     } else {
         CHECK(S_ISFIFO(st.mode));
         CHECK_EQ(vfs_ioctl(&g_t, f, DEVFS_TCGETS, termios), -ENOTTY);

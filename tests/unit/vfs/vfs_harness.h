@@ -101,14 +101,9 @@ static int harness_init(void)
     g_t.tid = 42;
 
     root = tmpfs_new(&g_k, "rootfs", 0755, 0, 0);
-    if (!root || vfs_init(&g_k, root) < 0)
+    if (!root || vfs_init(&g_k, root, &g_p.root) < 0)
         return -ENOMEM;
-    vfs_inode_get(root);
-    g_p.root.inode = root;
-    g_p.root.path = rt_heap_strdup(g_k.shared, "/");
-    vfs_inode_get(root);
-    g_p.cwd.inode = root;
-    g_p.cwd.path = rt_heap_strdup(g_k.shared, "/");
+    vfs_loc_dup(&g_k, &g_p.root, &g_p.cwd);
     int err = vfs_mkdir(&g_t, NULL, "/dev", 0755);
     if (err == 0)
         err = vfs_mkdir(&g_t, NULL, "/proc", 0555);
@@ -143,6 +138,23 @@ static int harness_init(void)
 }
 
 /* Open or fail the test with a message; returns NULL on failure. */
+/* Paths of files and places, from the dentry tree. */
+static char g_pathbuf[VFS_PATH_MAX];
+
+static inline const char *fpath(struct file *f)
+{
+    return vfs_file_path(f, &g_p.root, g_pathbuf, sizeof(g_pathbuf)) < 0
+               ? "(error)" : g_pathbuf;
+}
+
+static inline const char *lpath(const struct vfs_loc *loc)
+{
+    bool deleted;
+
+    return vfs_loc_path(loc, &g_p.root, g_pathbuf, sizeof(g_pathbuf),
+                        &deleted) < 0 ? "(error)" : g_pathbuf;
+}
+
 static struct file *xopen(const char *path, uint32_t flags, uint32_t mode)
 {
     struct file *f = NULL;

@@ -32,22 +32,6 @@ void path_put(struct task *t, char *path)
         rt_heap_free(task_heap(t), path);
 }
 
-/*
- * The place of an open file itself, for AT_EMPTY_PATH on a non-directory
- * (fstatat(fd, "", AT_EMPTY_PATH) on a regular file, a pipe, ...).
- */
-static int file_self_loc(struct task *t, struct file *f, struct vfs_loc *out)
-{
-    char *path = rt_heap_strdup(t->k->shared, f->path ? f->path : "");
-
-    if (!path)
-        return -ENOMEM;
-    vfs_inode_get(f->inode);
-    out->inode = f->inode;
-    out->path = path;
-    return 0;
-}
-
 int at_loc(struct task *t, int dirfd, const char *path, struct vfs_loc *out)
 {
     struct file *f;
@@ -63,7 +47,7 @@ int at_loc(struct task *t, int dirfd, const char *path, struct vfs_loc *out)
     if (S_ISDIR(f->inode->mode))
         ret = vfs_file_loc(t, f, out);
     else if (path && path[0] == '\0')
-        ret = file_self_loc(t, f, out);
+        ret = vfs_file_self_loc(f, out);
     else
         ret = -ENOTDIR;
     vfs_file_put(f);

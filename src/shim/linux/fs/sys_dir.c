@@ -98,44 +98,47 @@ long sys_getdents(struct task *t, const uint64_t a[6])
 }
 
 /*
- * getcwd: the cwd as seen from the process root; a cwd outside the root
- * (after chroot without chdir) is "(unreachable)" + path, as in Linux, and
- * a removed one (no links left) has no path: ENOENT. Returns the length
- * including the NUL.
+ * getcwd: the cwd as seen from the process root, computed from the dentry
+ * tree; a cwd outside the root (after chroot without chdir) is
+ * "(unreachable)" + path, as in Linux, and a removed one has no path:
+ * ENOENT. Returns the length including the NUL.
  */
 long sys_getcwd(struct task *t, const uint64_t a[6])
 {
-    gaddr_t ubuf = a[0];
-    size_t size = a[1];
-    const char *cwd = t->proc->cwd.path, *root = t->proc->root.path;
-    const char *prefix = "";
-    size_t rlen = strlen(root), len;
-    struct vfs_stat st;
+    static const char unreachable[] = "(unreachable)";
+    size_t plen = sizeof(unreachable) - 1, len;
     char *buf;
+    bool deleted;
     long ret;
+    int r;
 
-    if (vfs_loc_stat(&t->proc->cwd, &st) == 0 && st.nlink == 0)
-        return -ENOENT;
-    if (strcmp(root, "/") != 0) {
-        if (strncmp(cwd, root, rlen) == 0 && cwd[rlen] == '\0')
-            cwd = "/";
-        else if (strncmp(cwd, root, rlen) == 0 && cwd[rlen] == '/')
-            cwd += rlen;
-        else
-            prefix = "(unreachable)";
-    }
-    len = strlen(prefix) + strlen(cwd) + 1;
-    if (len > VFS_PATH_MAX)
-        return -ENAMETOOLONG;
-    if (size < len)
-        return -ERANGE;
-    buf = rt_heap_alloc(task_heap(t), len);
+    buf = rt_heap_alloc(task_heap(t), plen + VFS_PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    rt_snprintf(buf, len, "%s%s", prefix, cwd);
-    ret = copy_to_guest(t, ubuf, buf, len);
+    r = vfs_loc_path(&t->proc->cwd, &t->proc->root, buf + plen,
+                     VFS_PATH_MAX, &deleted);
+    if (r < 0) {
+        ret = r;
+        goto out;
+    }
+    if (deleted) {
+        ret = -ENOENT;
+        goto out;
+    }
+    if (r == 1)
+        memcpy(buf, unreachable, plen);
+    else
+        plen = 0;
+    len = strlen(buf + sizeof(unreachable) - 1) + plen + 1;
+    ret = -ERANGE;
+    if (a[1] < len)
+        goto out;
+    ret = copy_to_guest(t, a[0], buf + sizeof(unreachable) - 1 - plen, len);
+    if (ret == 0)
+        ret = (long)len;
+out:
     rt_heap_free(task_heap(t), buf);
-    return ret < 0 ? ret : (long)len;
+    return ret;
 }
 
 /* Replace (slot) (cwd or root) by (loc), taking it over. */
