@@ -2,7 +2,7 @@
 /*
  * p9fs inodes (core, kernel image): mount, lookup, the name operations and
  * attributes, each a 9P2000.L request on the inode's fid. Attributes are
- * never cached beyond the file type: host files change under us.
+ * cached by the rule in p9fs_internal.h.
  */
 #include "core/p9/p9fs_internal.h"
 
@@ -44,6 +44,10 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
         goto out_clunk;
     pi->fid = fid;
     pi->open_fid = P9_NOFID;
+    pi->read_fid = P9_NOFID;
+    pi->lock = (struct rt_lock)RT_LOCK_INIT;
+    pi->attr = a;
+    pi->attr_valid = true;
     ino = vfs_inode_new(sb, &p9fs_inode_ops, a.mode, a.qid.path, pi);
     if (!ino) {
         rt_heap_free(sb->k->shared, pi);
@@ -53,6 +57,23 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
     return 0;
 out_clunk:
     p9_clunk(ps->c, fid);
+    return ret;
+}
+
+void p9fs_attr_stale(struct inode *ino)
+{
+    struct p9fs_inode *pi = ino->priv;
+
+    rt_lock(&pi->lock, true);
+    pi->attr_valid = false;
+    rt_unlock(&pi->lock, true);
+}
+
+/* A name operation in (dir) succeeded: its mtime, size, links moved. */
+static int dir_changed(struct inode *dir, int ret)
+{
+    if (ret == 0)
+        p9fs_attr_stale(dir);
     return ret;
 }
 
@@ -97,6 +118,7 @@ static int p9fs_create(struct inode *dir, const char *name, uint32_t mode,
         p9_clunk(c, ofid);
         return ret;
     }
+    p9fs_attr_stale(dir);
     pi = (*out)->priv;
     pi->open_iounit = iounit;
     __atomic_store_n(&pi->open_fid, ofid, __ATOMIC_RELEASE);
@@ -110,8 +132,8 @@ static int p9fs_mkdir(struct inode *dir, const char *name, uint32_t mode,
         return -EROFS;
     if (!name_ok(name))
         return -EINVAL;
-    return p9_mkdir(p9fs_client(dir), p9fs_fid(dir), name, mode & 07777,
-                    cr->fsgid, NULL);
+    return dir_changed(dir, p9_mkdir(p9fs_client(dir), p9fs_fid(dir), name,
+                                     mode & 07777, cr->fsgid, NULL));
 }
 
 static int p9fs_symlink(struct inode *dir, const char *name,
@@ -121,8 +143,8 @@ static int p9fs_symlink(struct inode *dir, const char *name,
         return -EROFS;
     if (!name_ok(name))
         return -EINVAL;
-    return p9_symlink(p9fs_client(dir), p9fs_fid(dir), name, target,
-                      cr->fsgid, NULL);
+    return dir_changed(dir, p9_symlink(p9fs_client(dir), p9fs_fid(dir), name,
+                                       target, cr->fsgid, NULL));
 }
 
 static int p9fs_link(struct inode *dir, const char *name, struct inode *target)
@@ -133,7 +155,11 @@ static int p9fs_link(struct inode *dir, const char *name, struct inode *target)
         return -EXDEV;
     if (!name_ok(name))
         return -EINVAL;
-    return p9_link(p9fs_client(dir), p9fs_fid(dir), p9fs_fid(target), name);
+    int ret = p9_link(p9fs_client(dir), p9fs_fid(dir), p9fs_fid(target),
+                      name);
+
+    dir_changed(target, ret); /* its link count */
+    return dir_changed(dir, ret);
 }
 
 static int p9fs_unlink(struct inode *dir, const char *name)
@@ -142,7 +168,8 @@ static int p9fs_unlink(struct inode *dir, const char *name)
         return -EROFS;
     if (!name_ok(name))
         return -EINVAL;
-    return p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name, 0);
+    return dir_changed(dir, p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name,
+                                        0));
 }
 
 static int p9fs_rmdir(struct inode *dir, const char *name)
@@ -151,8 +178,8 @@ static int p9fs_rmdir(struct inode *dir, const char *name)
         return -EROFS;
     if (!name_ok(name))
         return -EINVAL;
-    return p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name,
-                       P9_AT_REMOVEDIR);
+    return dir_changed(dir, p9_unlinkat(p9fs_client(dir), p9fs_fid(dir), name,
+                                        P9_AT_REMOVEDIR));
 }
 
 /* Trenameat has no flags: NOREPLACE and EXCHANGE cannot be done atomically,
@@ -168,8 +195,11 @@ static int p9fs_rename(struct inode *odir, const char *oname,
         return -EINVAL;
     if (!name_ok(oname) || !name_ok(nname))
         return -EINVAL;
-    return p9_renameat(p9fs_client(odir), p9fs_fid(odir), oname,
-                       p9fs_fid(ndir), nname);
+    int ret = p9_renameat(p9fs_client(odir), p9fs_fid(odir), oname,
+                          p9fs_fid(ndir), nname);
+
+    dir_changed(ndir, ret);
+    return dir_changed(odir, ret);
 }
 
 static long p9fs_readlink(struct inode *ino, char *buf, size_t size)
@@ -193,16 +223,29 @@ static struct vfs_time mk_time(uint64_t sec, uint64_t nsec)
 
 static int p9fs_getattr(struct inode *ino, struct vfs_stat *st)
 {
+    struct p9fs_inode *pi = ino->priv;
     struct p9_attr a;
+    bool valid;
     int ret;
 
-    ret = p9_getattr(p9fs_client(ino), p9fs_fid(ino), P9_GETATTR_BASIC, &a);
-    if (ret < 0)
-        return ret;
-    /* The type of an object never changes; a server saying so is lying. */
-    if ((a.mode & S_IFMT) != (ino->mode & S_IFMT))
-        return -ESTALE;
-    __atomic_store_n(&ino->mode, a.mode, __ATOMIC_RELAXED);
+    rt_lock(&pi->lock, true);
+    valid = pi->attr_valid;
+    a = pi->attr;
+    rt_unlock(&pi->lock, true);
+    if (!valid) {
+        ret = p9_getattr(p9fs_client(ino), p9fs_fid(ino), P9_GETATTR_BASIC,
+                         &a);
+        if (ret < 0)
+            return ret;
+        /* The type of an object never changes; a server saying so lies. */
+        if ((a.mode & S_IFMT) != (ino->mode & S_IFMT))
+            return -ESTALE;
+        rt_lock(&pi->lock, true);
+        pi->attr = a;
+        pi->attr_valid = true;
+        rt_unlock(&pi->lock, true);
+        __atomic_store_n(&ino->mode, a.mode, __ATOMIC_RELAXED);
+    }
     memset(st, 0, sizeof(*st));
     st->dev = ino->sb->dev;
     st->ino = ino->ino;
@@ -224,6 +267,7 @@ static int p9fs_getattr(struct inode *ino, struct vfs_stat *st)
 static int p9fs_setattr(struct inode *ino, const struct vfs_setattr *sa)
 {
     struct p9_iattr ia = {0};
+    int ret;
 
     if (is_ro(ino))
         return -EROFS;
@@ -264,7 +308,9 @@ static int p9fs_setattr(struct inode *ino, const struct vfs_setattr *sa)
     if (ia.valid & ~(P9_SETATTR_ATIME | P9_SETATTR_ATIME_SET |
                      P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET))
         ia.valid |= P9_SETATTR_CTIME;
-    return p9_setattr(p9fs_client(ino), p9fs_fid(ino), &ia);
+    ret = p9_setattr(p9fs_client(ino), p9fs_fid(ino), &ia);
+    p9fs_attr_stale(ino); /* even on failure: a partial change is possible */
+    return ret;
 }
 
 static int p9fs_statfs(struct inode *ino, struct vfs_statfs *st)
@@ -297,6 +343,8 @@ static void p9fs_evict(struct inode *ino)
         return;
     if (pi->open_fid != P9_NOFID)
         p9_clunk(p9fs_client(ino), pi->open_fid);
+    if (pi->read_fid != P9_NOFID)
+        p9_clunk(p9fs_client(ino), pi->read_fid);
     p9_clunk(p9fs_client(ino), pi->fid);
     rt_heap_free(ino->sb->k->shared, pi);
     ino->priv = NULL;
@@ -317,6 +365,7 @@ static const struct inode_ops p9fs_inode_ops = {
     .statfs = p9fs_statfs,
     .open = p9fs_open,
     .evict = p9fs_evict,
+    .attr_changed = p9fs_attr_stale,
 };
 
 int p9fs_mount(struct kernel *k, struct p9_client *c, const char *aname,

@@ -10,6 +10,7 @@
 struct p9fs_file {
     uint32_t fid;        /* opened; P9_NOFID for O_PATH */
     uint32_t iounit;
+    bool shared;         /* the inode's read_fid: not ours to clunk */
     /* Directories: one Rreaddir's raw entries, consumed from dpos. */
     uint8_t *dbuf;
     uint32_t dsize, dlen, dpos;
@@ -44,6 +45,7 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
     if (size > (uint64_t)INT64_MAX || *pos > (uint64_t)INT64_MAX - size)
         return -EFBIG;
     n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
+    p9fs_attr_stale(f->inode);
     if (n > 0)
         *pos += (uint64_t)n;
     return n;
@@ -102,6 +104,8 @@ static int p9fs_fsync(struct file *f)
 
     if (pf->fid == P9_NOFID)
         return -EBADF;
+    if (pf->shared)
+        return 0; /* read-only mount: nothing of lbox's to write */
     return p9_fsync(p9fs_client(f->inode), pf->fid, /*datasync=*/false);
 }
 
@@ -112,7 +116,7 @@ static void p9fs_release(struct file *f)
 
     if (!pf)
         return;
-    if (pf->fid != P9_NOFID)
+    if (pf->fid != P9_NOFID && !pf->shared)
         p9_clunk(p9fs_client(f->inode), pf->fid);
     if (pf->dbuf)
         rt_heap_free(h, pf->dbuf);
@@ -134,6 +138,7 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
     struct p9fs_inode *pi;
     struct p9fs_file *pf;
     uint32_t acc = f->flags & O_ACCMODE, lflags;
+    bool share;
     int ret;
 
     (void)t;
@@ -157,6 +162,15 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
         pf->iounit = pi->open_iounit; /* the create's O_RDWR fid */
         goto done;
     }
+    share = ino->sb->read_only && acc == O_RDONLY;
+    if (share) {
+        pf->fid = __atomic_load_n(&pi->read_fid, __ATOMIC_ACQUIRE);
+        if (pf->fid != P9_NOFID) {
+            pf->iounit = pi->read_iounit;
+            pf->shared = true;
+            goto done;
+        }
+    }
     lflags = S_ISDIR(ino->mode) ? O_RDONLY : acc | (f->flags & O_TRUNC);
     ret = p9_walk(c, p9fs_fid(ino), 0, NULL, &pf->fid, NULL);
     if (ret < 0)
@@ -165,6 +179,15 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
     if (ret < 0) {
         p9_clunk(c, pf->fid);
         goto out_free;
+    }
+    if (share) {
+        uint32_t none = P9_NOFID;
+
+        /* Publish the iounit before the fid; a lost race keeps its own. */
+        pi->read_iounit = pf->iounit;
+        pf->shared = __atomic_compare_exchange_n(
+            &pi->read_fid, &none, pf->fid, false, __ATOMIC_ACQ_REL,
+            __ATOMIC_ACQUIRE);
     }
 done:
     f->priv = pf;

@@ -21,12 +21,30 @@ struct p9fs_sb {
  * the fid Tlcreate opened (O_RDWR), kept for the first open so that the
  * creating open works even when the new mode denies the access (as on
  * Linux). Taken with an atomic exchange; clunked at evict if unused.
+ *
+ * On a read-only mount the first read-only open's fid is kept as
+ * (read_fid) and shared by every later read-only open of the inode (9P
+ * reads carry their offset): an open of a cached file costs no request.
+ *
+ * (attr) caches the last Rgetattr. Rule (docs/linux-compat.md): on a
+ * read-only mount it is valid for the life of the inode; on an rw mount
+ * until lbox itself changes the file (write, setattr, a name operation on
+ * it or in it), while an open looks the name up again and so gets a fresh
+ * inode.
  */
 struct p9fs_inode {
     uint32_t fid;
     uint32_t open_fid;      /* P9_NOFID when none */
     uint32_t open_iounit;
+    uint32_t read_fid;      /* P9_NOFID when none */
+    uint32_t read_iounit;
+    bool attr_valid;
+    struct rt_lock lock;    /* attr, attr_valid */
+    struct p9_attr attr;
 };
+
+/* Attributes of (ino) changed under lbox's hands: ask the server next. */
+void p9fs_attr_stale(struct inode *ino);
 
 static inline struct p9_client *p9fs_client(const struct inode *ino)
 {
