@@ -133,8 +133,28 @@ static int file_channel(struct kernel *k, bool user, struct p9_client **out)
     return 0;
 }
 
+/*
+ * Mounts graft onto the dentry of their mount point, so a mount beneath
+ * another (-v DIR:/work/src/out under the view's /work/src) must come
+ * after it, or the later one would cover it. A path is longer than any
+ * of its ancestors: a stable sort by length puts parents first. Guest
+ * paths are distinct (the monitor drops a view mount a -v takes).
+ */
+static void mount_order(const struct boot_config *cfg, unsigned *order)
+{
+    for (unsigned i = 0; i < cfg->nmounts; i++) {
+        size_t len = strlen(cfg->mounts[i].guest);
+        unsigned j = i;
+
+        for (; j > 0 && strlen(cfg->mounts[order[j - 1]].guest) > len; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+}
+
 static int mount_tree(struct task *t, const struct boot_config *cfg)
 {
+    unsigned order[BOOT_MAX_MOUNTS];
     struct kernel *k = t->k;
     struct inode *root = tmpfs_new(k, "none", S_IFDIR | 0755, 0, 0);
     struct inode *proc;
@@ -162,8 +182,9 @@ static int mount_tree(struct task *t, const struct boot_config *cfg)
                                                 .mode = 01777});
     if (err < 0)
         return err;
+    mount_order(cfg, order);
     for (unsigned i = 0; i < cfg->nmounts; i++) {
-        const struct boot_mount *m = &cfg->mounts[i];
+        const struct boot_mount *m = &cfg->mounts[order[i]];
         struct inode *mroot = NULL;
         struct p9_client *c;
 

@@ -57,6 +57,14 @@ if [ "$(id -u)" -eq 0 ]; then
     lbox_run run -v "$S/cwd:/mine:ro" -- /bin/busybox cat /mine/private
     [ "$RC" -eq 0 ] && [ "$OUT" = secret ] && ok "root reads its own -v mount" ||
         fail "-v mount as root: rc=$RC out=$OUT err=$ERR"
+    # A -v mount inside the cwd view covers it, wherever the mount point
+    # sits in the list: a 0700 directory nobody cannot search is read.
+    mkdir -m 700 "$S/cwd/sub"
+    echo inner >"$S/cwd/sub/f"
+    lbox_run run -v "$S/cwd/sub:$S/cwd/sub:ro" -- /bin/busybox cat sub/f
+    [ "$RC" -eq 0 ] && [ "$OUT" = inner ] &&
+        ok "-v beneath the cwd view covers it" ||
+        fail "-v beneath the cwd view: rc=$RC out=$OUT err=$ERR"
     cd "$S" || exit 1
     lbox_run run -- /bin/busybox cat /etc/shadow
     [ "$RC" -ne 0 ] && grep -q "Permission denied" <<<"$ERR" &&
@@ -75,4 +83,11 @@ else
     mkdir "$S/me"
     check_writes "$(id -un)" "$S/me" "${LBOX_CMD[@]}"
 fi
+# Nested -v mounts given child first: the inner one is still on top.
+mkdir -p "$S/outer/inner" "$S/in"
+echo outer >"$S/outer/inner/f"
+echo in >"$S/in/f"
+lbox_run run -v "$S/in:/w/inner:ro" -v "$S/outer:/w:ro" -- /bin/busybox cat /w/inner/f
+[ "$RC" -eq 0 ] && [ "$OUT" = in ] && ok "nested -v: the inner mount wins" ||
+    fail "nested -v: rc=$RC out=$OUT err=$ERR"
 finish
