@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LBOX_PLATFORM_VERSION 1
+#define LBOX_PLATFORM_VERSION 2
 
 #define LBOX_PAGE_SIZE 4096UL
 
@@ -180,6 +180,36 @@ struct lbox_chan_poll {
 #define LBOX_CHAN_POLL_MAX 8
 int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
                         int64_t timeout_ns);
+
+/*
+ * Like lbox_plat_chan_read, and if a host file handle (below) came with
+ * the data, *(handle) is set to it; else to -1. Only the file channels
+ * carry handles. A platform without handles reads and sets -1.
+ */
+long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle);
+
+/* --- Host files lent by a file server ------------------------------------ */
+
+/*
+ * A file server may lend the sandbox a read-only handle to a regular file
+ * of a read-only mount, so that reads and private mappings of it reach the
+ * host's page cache directly instead of crossing the channel. A handle
+ * allows nothing but these three calls. A platform without handles never
+ * receives one and returns -ENOSYS here; the core then reads through 9P.
+ */
+
+/* Read up to (size) bytes at (off). (buf) may be guest memory the caller
+ * checked is the guest's: a fault there gives -EFAULT (or a short count),
+ * never a crash. Returns the count, 0 at end of file. */
+long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off);
+
+/* Map (size) bytes of the file from (off) exactly at (addr), replacing
+ * what is there, private copy-on-write: writes never reach the file.
+ * Pages past the end of the file fault when touched, as on Linux. */
+int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
+                       uint64_t off);
+
+void lbox_plat_file_close(int handle);
 
 /*
  * Terminal control on a standard stream. (op) is one of LBOX_TTY_*; (arg)

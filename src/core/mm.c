@@ -226,7 +226,7 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     void *where = (void *)addr;
     char *path = NULL;
     uint64_t end;
-    int err;
+    int err, host;
 
     if (len == 0 || len > MM_USER_END)
         return -EINVAL;
@@ -241,9 +241,16 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     } else if (addr && !mm_guest_range_ok(mm, addr, len)) {
         where = NULL;       /* a hint into lbox's memory: ignore it */
     }
-    /* File contents are copied in, so the pages start writable. */
-    err = lbox_plat_page_map(&where, len, f ? LBOX_PROT_READ | LBOX_PROT_WRITE
-                                            : prot, pflags);
+    /* A file with a host handle maps the host's pages over the reserved
+     * range; other file contents are copied in, so those pages start
+     * writable. */
+    host = f ? vfs_file_host(f) : -ENOSYS;
+    if (host >= 0 && pflags == LBOX_MAP_FIXED)
+        err = 0;    /* the file mapping below replaces what is there */
+    else
+        err = lbox_plat_page_map(&where, len, f && host < 0
+                                     ? LBOX_PROT_READ | LBOX_PROT_WRITE : prot,
+                                 pflags);
     if (err < 0)
         return err == -EEXIST ? -EEXIST : -ENOMEM;
     addr = (uint64_t)where;
@@ -253,9 +260,13 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
         return -ENOMEM;
     }
     if (f) {
-        err = fill_from_file(t, addr, len, f, off);
-        if (!err)
-            err = lbox_plat_page_protect(where, len, prot);
+        if (host >= 0) {
+            err = lbox_plat_file_map(host, where, len, prot, off);
+        } else {
+            err = fill_from_file(t, addr, len, f, off);
+            if (!err)
+                err = lbox_plat_page_protect(where, len, prot);
+        }
         if (err < 0) {
             lbox_plat_page_unmap(where, len);
             return err;

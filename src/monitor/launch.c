@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "monitor/cgroup.h"
+#include "platform/linux/hostcalls.h"
 #include "monitor/launch.h"
 #include "monitor/tty.h"
 
@@ -218,6 +219,24 @@ fail:
     return NULL;
 }
 
+/* Every free descriptor below HC_FD_LENT_MIN gets /dev/null, so a file
+ * the file server lends lands at or above it, where the sandbox's filter
+ * lets pread, mmap and close reach it (hostcalls.def). */
+static int fill_placeholders(void)
+{
+    int null = open("/dev/null", O_RDONLY), err = 0;
+
+    if (null < 0)
+        return -errno;
+    for (int fd = 3; fd < HC_FD_LENT_MIN && !err; fd++)
+        if (fd != null && fcntl(fd, F_GETFD) < 0 &&
+            dup2(null, fd) < 0)
+            err = -errno;
+    if (null >= HC_FD_LENT_MIN)
+        close(null);
+    return err;
+}
+
 /* Move the kernel image's channel ends to their fixed numbers, by way of
  * high ones so that no dup2 clobbers another end, and close the rest:
  * nothing but the standard streams and the 9P channels crosses over. */
@@ -252,7 +271,7 @@ static int place_channels(struct server *servers)
     if (syscall(SYS_close_range, top + 1, ~0U, 0) < 0)
         for (int i = top + 1; i < 1024; i++)
             close(i);
-    return 0;
+    return fill_placeholders();
 }
 
 /* In the kernel image's process before exec: into the cgroup (or under

@@ -36,6 +36,7 @@ int mon_p9srv_new(const struct mon_p9srv_config *cfg, struct mon_p9srv **out)
         return -ENOMEM;
     srv->uid = cfg->uid;
     srv->gid = cfg->gid;
+    srv->lent_fd = -1;
     srv->msize = P9_INITIAL_MSIZE;
     if (getrandom(&srv->hash_seed, sizeof(srv->hash_seed), 0) < 0)
         srv->hash_seed = (uint32_t)getpid() * 2654435761u;
@@ -214,6 +215,7 @@ static p9_handler_fn *handler_for(uint8_t type)
     case P9_TRENAMEAT: return p9_op_renameat;
     case P9_TUNLINKAT: return p9_op_unlinkat;
     case P9_TREMOVE: return p9_op_remove;
+    case P9_TLENDFD: return p9_op_lendfd;
     default: return op_unsupported;
     }
 }
@@ -252,6 +254,9 @@ static void dispatch(struct mon_p9srv *srv, size_t size, struct p9_out *out)
     if (err) {
         put_header(out, P9_RLERROR, tag);
         p9_put32(out, (uint32_t)-err);
+        if (srv->lent_fd >= 0)
+            close(srv->lent_fd);
+        srv->lent_fd = -1;
     }
     for (int i = 0; i < 4; i++)
         out->buf[i] = (uint8_t)(out->len >> (8 * i));
@@ -296,6 +301,43 @@ static int write_full(int fd, const uint8_t *buf, size_t size)
     return 0;
 }
 
+/* A reply with a lent descriptor: the descriptor on its first bytes, the
+ * rest (a short send) written after. */
+static int send_lent(int fd, const uint8_t *buf, size_t size, int lent)
+{
+    union {
+        struct cmsghdr h;
+        char raw[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct iovec iov = {(void *)buf, size};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.raw, .msg_controllen = sizeof(ctl.raw),
+    };
+    struct cmsghdr *c;
+    ssize_t n;
+
+    memset(&ctl, 0, sizeof(ctl));
+    c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &lent, sizeof(int));
+    do
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == ENOTSOCK) {
+        /* A channel that cannot carry descriptors: say so instead. */
+        uint8_t err[11] = {11, 0, 0, 0, P9_RLERROR, buf[5], buf[6],
+                           EOPNOTSUPP, 0, 0, 0};
+
+        return write_full(fd, err, sizeof(err));
+    }
+    if (n < 0)
+        return -errno;
+    return write_full(fd, buf + n, size - (size_t)n);
+}
+
 int mon_p9srv_serve(struct mon_p9srv *srv, int fd)
 {
     struct p9_out out;
@@ -319,7 +361,13 @@ int mon_p9srv_serve(struct mon_p9srv *srv, int fd)
         if (err)
             return err > 0 ? -EPROTO : err;
         dispatch(srv, size, &out);
-        err = write_full(fd, out.buf, out.len);
+        if (srv->lent_fd >= 0) {
+            err = send_lent(fd, out.buf, out.len, srv->lent_fd);
+            close(srv->lent_fd);
+            srv->lent_fd = -1;
+        } else {
+            err = write_full(fd, out.buf, out.len);
+        }
         if (err)
             return err;
     }

@@ -20,6 +20,10 @@ enum {
     P9_TVERSION = 100, P9_TAUTH = 102, P9_TATTACH = 104, P9_TFLUSH = 108,
     P9_TWALK = 110, P9_TREAD = 116, P9_TWRITE = 118, P9_TCLUNK = 120,
     P9_TREMOVE = 122,
+    /* lbox's own: lend the sandbox a read-only descriptor of a regular
+     * file on a read-only mount. fid[4] -> (empty), the descriptor rides
+     * on the reply (SCM_RIGHTS). Other servers answer Rlerror. */
+    P9_TLENDFD = 130,
 };
 
 #define P9_NOFID 0xffffffffu
@@ -131,6 +135,7 @@ struct mon_p9srv {
     size_t ndevs;
     uint8_t *inbuf;
     uint8_t *outbuf;
+    int lent_fd;        /* sent with the current reply, then closed; -1 */
 };
 
 /* p9srv.c */
@@ -196,7 +201,7 @@ p9_handler_fn p9_op_version, p9_op_attach, p9_op_flush, p9_op_walk,
     p9_op_clunk, p9_op_getattr, p9_op_statfs, p9_op_readlink,
     p9_op_xattrwalk, p9_op_xattrcreate;
 p9_handler_fn p9_op_lopen, p9_op_lcreate, p9_op_read, p9_op_write,
-    p9_op_readdir, p9_op_fsync, p9_op_lock, p9_op_getlock;
+    p9_op_readdir, p9_op_fsync, p9_op_lock, p9_op_getlock, p9_op_lendfd;
 p9_handler_fn p9_op_setattr, p9_op_mkdir, p9_op_symlink, p9_op_mknod,
     p9_op_link, p9_op_rename, p9_op_renameat, p9_op_unlinkat, p9_op_remove;
 

@@ -216,6 +216,38 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     return 0;
 }
 
+/*
+ * Lend the client the file itself, read-only, so its reads and private
+ * mappings skip the channel. Only on a read-only mount, where the guest
+ * may read the file anyway and lbox caches it for the sandbox's life,
+ * and only a regular file: nothing a read or a mapping could block on.
+ */
+int p9_op_lendfd(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
+{
+    struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    struct stat st;
+    int fd;
+
+    (void)out;
+    if (in->err)
+        return in->err;
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (fid->mnt->rw)
+        return -EROFS;      /* its data may change under the sandbox */
+    if (!S_ISREG(fid->mode))
+        return -EINVAL;
+    fd = p9_fid_reopen(fid, O_RDONLY);
+    if (fd < 0)
+        return fd;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    srv->lent_fd = fd;
+    return 0;
+}
+
 /* With a disk budget: shorten a write past the end to the room left
  * (-ENOSPC for none); (size) gets the file's size before it, or -1. */
 static int budget_write(struct p9_fid *fid, uint64_t off, uint32_t *count,

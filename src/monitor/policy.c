@@ -46,6 +46,9 @@ static void format_arg(char *buf, size_t size, const struct hc_arg *m)
     case HC_MAX:
         snprintf(buf, size, "<= %#x", m->v[0]);
         return;
+    case HC_MIN:
+        snprintf(buf, size, ">= %#x", m->v[0]);
+        return;
     }
 }
 
@@ -108,9 +111,14 @@ int mon_policy_markdown(FILE *out)
         "(`SECCOMP_RET_TRAP`) and is served by lbox. Every matched\n"
         "argument must also have its upper 32 bits clear.\n\n"
         "Descriptors: 0-2 are the standard streams the user gave `lbox "
-        "run`, 3 is the\n9P2000.L socket to the monitor's file server. "
-        "The sandbox holds no other host\ndescriptor and no listed call can "
-        "create one.\n\n"
+        "run`, 3 is the\n9P2000.L socket to the monitor's file server "
+        "for the default view, 5 the one\nto the server of the user's -v "
+        "mounts; 4, 6 and 7 are /dev/null placeholders.\nFrom 8 up are "
+        "read-only descriptors of regular files on read-only mounts\n"
+        "that a file server lent with a reply (`Tlendfd`, SCM_RIGHTS): "
+        "files the guest\ncould read through 9P anyway, reached only by "
+        "`pread64`, a private `mmap` and\n`close`. No listed call can "
+        "create any other descriptor.\n\n"
         "Before the filter, at start-up only, the kernel image also calls "
         "`prctl(PR_SET_NO_NEW_PRIVS)`,\n`landlock_create_ruleset`, "
         "`landlock_restrict_self`, `close` (the ruleset fd),\n"

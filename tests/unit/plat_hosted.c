@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -449,6 +450,57 @@ long lbox_plat_chan_read(int chan, void *buf, size_t size)
         return fd;
     n = read(fd, buf, size);
     return n < 0 ? neg_errno() : n;
+}
+
+long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle)
+{
+    union {
+        struct cmsghdr h;
+        char raw[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct iovec iov = {buf, size};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.raw, .msg_controllen = sizeof(ctl.raw),
+    };
+    struct cmsghdr *c;
+    int fd = chan_fd(chan);
+    ssize_t n;
+
+    *handle = -1;
+    if (fd < 0)
+        return fd;
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == ENOTSOCK)
+        return lbox_plat_chan_read(chan, buf, size);
+    if (n < 0)
+        return neg_errno();
+    c = CMSG_FIRSTHDR(&msg);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+        c->cmsg_len == CMSG_LEN(sizeof(int)))
+        memcpy(handle, CMSG_DATA(c), sizeof(int));
+    return n;
+}
+
+long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
+{
+    ssize_t n = pread(handle, buf, size, (off_t)off);
+
+    return n < 0 ? neg_errno() : n;
+}
+
+int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
+                       uint64_t off)
+{
+    void *p = mmap(addr, size, prot, MAP_PRIVATE | MAP_FIXED, handle,
+                   (off_t)off);
+
+    return p == MAP_FAILED ? neg_errno() : 0;
+}
+
+void lbox_plat_file_close(int handle)
+{
+    close(handle);
 }
 
 long lbox_plat_chan_write(int chan, const void *buf, size_t size)

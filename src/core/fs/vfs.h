@@ -129,6 +129,10 @@ struct file_ops {
      * next_pos of the last entry accepted. Returns 0 or -errno.
      */
     int (*iterate)(struct file *f, vfs_filldir_t fill, void *ctx);
+    /* Optional: a host file handle (platform.h) that holds exactly the
+     * file's data, for reads straight into guest memory and private
+     * mappings of the host's pages; -ENOSYS when there is none. */
+    int (*host_handle)(struct file *f);
     /* Optional: seek for files whose size is not getattr's (VFS default
      * handles SEEK_SET/CUR/END from getattr). */
     long (*llseek)(struct file *f, int64_t off, int whence);
@@ -272,6 +276,16 @@ int vfs_resolve_dir(struct task *t, const struct vfs_loc *at,
 /* --- file operations ---------------------------------------------------- */
 long vfs_read(struct task *t, struct file *f, void *buf, size_t size);
 long vfs_write(struct task *t, struct file *f, const void *buf, size_t size);
+/*
+ * The file's host handle when it has one and is open for reading, else
+ * -ENOSYS. vfs_read_host reads through it at (off), or at and advancing
+ * the file position when (off) < 0. The one exception to lbox memory
+ * only: (buf) may be guest memory the caller checked is the guest's (the
+ * host faults on it safely and returns -EFAULT or a short count).
+ */
+int vfs_file_host(struct file *f);
+long vfs_read_host(struct task *t, struct file *f, void *buf, size_t size,
+                   int64_t off);
 long vfs_pread(struct task *t, struct file *f, void *buf, size_t size,
                uint64_t off);
 long vfs_pwrite(struct task *t, struct file *f, const void *buf, size_t size,

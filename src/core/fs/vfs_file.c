@@ -204,6 +204,33 @@ out:
     return n;
 }
 
+int vfs_file_host(struct file *f)
+{
+    if (!readable(f) || !S_ISREG(f->inode->mode) || !f->ops ||
+        !f->ops->host_handle)
+        return -ENOSYS;
+    return f->ops->host_handle(f);
+}
+
+long vfs_read_host(struct task *t, struct file *f, void *buf, size_t size,
+                   int64_t off)
+{
+    int h = vfs_file_host(f);
+    long n;
+
+    (void)t;
+    if (h < 0)
+        return h;
+    if (off >= 0)
+        return lbox_plat_file_read(h, buf, size, (uint64_t)off);
+    rt_lock(&f->lock, true);
+    n = lbox_plat_file_read(h, buf, size, f->pos);
+    if (n > 0)
+        f->pos += (uint64_t)n;
+    rt_unlock(&f->lock, true);
+    return n;
+}
+
 long vfs_pread(struct task *t, struct file *f, void *buf, size_t size,
                uint64_t off)
 {

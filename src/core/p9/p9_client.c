@@ -85,15 +85,40 @@ int p9_rep_check(struct p9_client *c, const struct p9_buf *rep)
     return -EPROTO;
 }
 
+static int rpc_reply(struct p9_client *c, uint8_t ttype, uint16_t ttag,
+                     struct p9_buf *rep);
+
+/* The reply's first bytes, and the handle that may ride on them. */
+static int chan_read_handle(struct p9_client *c, uint8_t *p, uint32_t size,
+                            int *handle)
+{
+    long n;
+
+    do
+        n = lbox_plat_chan_recv(c->chan, p, size, handle);
+    while (n == -EINTR);
+    if (n <= 0 || (unsigned long)n > size) {
+        p9_fail(c, n == 0 ? "channel closed" : "channel read failed");
+        return -EIO;
+    }
+    return chan_read_all(c, p + n, size - (uint32_t)n);
+}
+
 int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep)
+{
+    return p9_rpc_handle(c, req, rep, NULL);
+}
+
+int p9_rpc_handle(struct p9_client *c, struct p9_buf *req,
+                  struct p9_buf *rep, int *handle)
 {
     uint8_t ttype = req->data[4];
     uint16_t ttag = (uint16_t)(req->data[5] | req->data[6] << 8);
     uint32_t size = p9_msg_finish(req);
-    uint8_t type;
-    uint16_t tag;
     int ret;
 
+    if (handle)
+        *handle = -1;
     if (size == 0)
         return -ENAMETOOLONG;
     if (ttype < P9_NTYPES)
@@ -102,9 +127,31 @@ int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep)
     if (ret < 0)
         return ret;
 
+    if (handle) {
+        ret = chan_read_handle(c, c->rx, 4, handle);
+        if (ret == 0)
+            ret = rpc_reply(c, ttype, ttag, rep);
+        if (ret < 0 && *handle >= 0) {
+            lbox_plat_file_close(*handle);
+            *handle = -1;
+        }
+        return ret;
+    }
     ret = chan_read_all(c, c->rx, 4);
     if (ret < 0)
         return ret;
+    return rpc_reply(c, ttype, ttag, rep);
+}
+
+/* The rest of the reply after its size field is in c->rx[0..4). */
+static int rpc_reply(struct p9_client *c, uint8_t ttype, uint16_t ttag,
+                     struct p9_buf *rep)
+{
+    uint32_t size;
+    uint8_t type;
+    uint16_t tag;
+    int ret;
+
     size = (uint32_t)c->rx[0] | (uint32_t)c->rx[1] << 8 |
            (uint32_t)c->rx[2] << 16 | (uint32_t)c->rx[3] << 24;
     if (size < P9_HDRSZ || size > c->msize) {
@@ -140,6 +187,11 @@ int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep)
     return 0;
 }
 
+void p9_client_allow_lend(struct p9_client *c)
+{
+    __atomic_store_n(&c->no_lend, false, __ATOMIC_RELAXED);
+}
+
 uint64_t p9_client_sent(const struct p9_client *c, uint8_t type)
 {
     return type < P9_NTYPES ? __atomic_load_n(&c->sent[type], __ATOMIC_RELAXED)
@@ -160,7 +212,7 @@ const char *p9_msg_name(uint8_t type)
         {P9_TATTACH, "attach"},     {P9_TFLUSH, "flush"},
         {P9_TWALK, "walk"},         {P9_TREAD, "read"},
         {P9_TWRITE, "write"},       {P9_TCLUNK, "clunk"},
-        {P9_TREMOVE, "remove"},
+        {P9_TREMOVE, "remove"},     {P9_TLENDFD, "lendfd"},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -270,6 +322,7 @@ int p9_client_connect(struct kernel *k, int chan, uint32_t msize,
     c->chan = chan;
     c->msize = msize;
     c->bufsize = msize;
+    c->no_lend = true;
     c->lock = (struct rt_lock)RT_LOCK_INIT;
     c->fid_lock = (struct rt_lock)RT_LOCK_INIT;
     c->tx = rt_heap_alloc(k->shared, msize);

@@ -105,6 +105,10 @@ struct p9_dirent {
  */
 int p9_client_connect(struct kernel *k, int chan, uint32_t msize,
                       struct p9_client **out);
+/* The server is lbox's own file server, which knows Tlendfd: other
+ * servers (diod) may drop the connection on a message they do not know,
+ * so it is asked only after this. */
+void p9_client_allow_lend(struct p9_client *c);
 /* Free a client (fids on the server are not clunked). */
 void p9_client_free(struct p9_client *c);
 /* The negotiated message size. */
@@ -158,6 +162,14 @@ long p9_write(struct p9_client *c, uint32_t fid, uint64_t offset,
 
 /* Forget (fid) on the server and free it here (even on error). */
 int p9_clunk(struct p9_client *c, uint32_t fid);
+
+/* Tlendfd (lbox's own): the fid's file as a read-only host handle
+ * (platform.h) in *(handle). -EOPNOTSUPP when the server or platform
+ * cannot, -EMFILE past P9_LENT_MAX held, or the server's -errno. Give it
+ * back with p9_lend_put. */
+#define P9_LENT_MAX 512
+int p9_lendfd(struct p9_client *c, uint32_t fid, int *handle);
+void p9_lend_put(struct p9_client *c, int handle);
 /* Remove the file of (fid); the fid is freed like clunk. */
 int p9_remove(struct p9_client *c, uint32_t fid);
 

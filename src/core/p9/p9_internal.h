@@ -21,6 +21,8 @@ struct p9_client {
     bool dead;              /* channel or protocol failure: all -EIO */
     bool no_unlinkat;       /* server lacks Tunlinkat: walk + Tremove */
     bool no_renameat;       /* server lacks Trenameat: walk + Trename */
+    bool no_lend;           /* server or platform lends no files */
+    uint32_t lent;          /* lent files held now */
     struct rt_lock lock;    /* one request in flight; guards tx, rx, dead */
     struct rt_lock fid_lock;
     uint32_t fid_hint;
@@ -42,6 +44,10 @@ int p9_req_begin(struct p9_client *c, struct p9_buf *req, uint8_t type);
  * (both mark the client dead). Lock held throughout.
  */
 int p9_rpc(struct p9_client *c, struct p9_buf *req, struct p9_buf *rep);
+/* p9_rpc, taking a host file handle that came with the reply: *(handle)
+ * is one only when the call returns 0, else -1. */
+int p9_rpc_handle(struct p9_client *c, struct p9_buf *req,
+                  struct p9_buf *rep, int *handle);
 /* After parsing (rep): -EPROTO (client dead) if it overran, else 0. */
 int p9_rep_check(struct p9_client *c, const struct p9_buf *rep);
 /* Release the request lock. */

@@ -3,6 +3,8 @@
  * 9P2000.L client messages (core, kernel image): one function per request,
  * each validating its reply field by field (see p9_client.h).
  */
+#include <lbox/platform.h>
+
 #include "core/fs/vfs_abi.h"
 #include "core/p9/p9_internal.h"
 
@@ -343,6 +345,48 @@ int p9_clunk(struct p9_client *c, uint32_t fid)
 int p9_remove(struct p9_client *c, uint32_t fid)
 {
     return fid_msg_free(c, P9_TREMOVE, fid);
+}
+
+/*
+ * Ask for the fid's file as a host handle. A server that does not know
+ * Tlendfd, or a platform that cannot carry handles, turns it off for the
+ * client. At most P9_LENT_MAX are held: past that the caller reads
+ * through 9P.
+ */
+int p9_lendfd(struct p9_client *c, uint32_t fid, int *handle)
+{
+    struct p9_buf req, rep;
+    int ret;
+
+    *handle = -1;
+    if (__atomic_load_n(&c->no_lend, __ATOMIC_RELAXED))
+        return -EOPNOTSUPP;
+    if (__atomic_add_fetch(&c->lent, 1, __ATOMIC_RELAXED) > P9_LENT_MAX) {
+        __atomic_sub_fetch(&c->lent, 1, __ATOMIC_RELAXED);
+        return -EMFILE;
+    }
+    ret = p9_req_begin(c, &req, P9_TLENDFD);
+    if (ret < 0)
+        goto out;
+    p9_put_u32(&req, fid);
+    ret = p9_rpc_handle(c, &req, &rep, handle);
+    p9_req_end(c);
+    if (ret == 0 && *handle < 0)
+        ret = -EMFILE;      /* it did not fit under the descriptor limit */
+    if (ret == -EOPNOTSUPP || ret == -ENOSYS)
+        __atomic_store_n(&c->no_lend, true, __ATOMIC_RELAXED);
+out:
+    if (ret < 0)
+        __atomic_sub_fetch(&c->lent, 1, __ATOMIC_RELAXED);
+    return ret;
+}
+
+void p9_lend_put(struct p9_client *c, int handle)
+{
+    if (handle < 0)
+        return;
+    lbox_plat_file_close(handle);
+    __atomic_sub_fetch(&c->lent, 1, __ATOMIC_RELAXED);
 }
 
 int p9_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* Message types (T = request, R = reply = T + 1), all below P9_NTYPES. */
-#define P9_NTYPES      128
+#define P9_NTYPES      132
 #define P9_TLERROR     6
 #define P9_RLERROR     7
 #define P9_TSTATFS     8
@@ -61,6 +61,10 @@
 #define P9_TCLUNK      120
 #define P9_RCLUNK      121
 #define P9_TREMOVE     122
+/* lbox's own (the monitor's file server): lend a read-only descriptor of
+ * a regular file on a read-only mount. fid[4] -> nothing; the descriptor
+ * rides on the reply. Other servers answer Rlerror. */
+#define P9_TLENDFD     130
 #define P9_RREMOVE     123
 
 #define P9_NOTAG  0xffffU

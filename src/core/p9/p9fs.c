@@ -45,6 +45,7 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
     pi->fid = fid;
     pi->open_fid = P9_NOFID;
     pi->read_fid = P9_NOFID;
+    pi->host = P9FS_HOST_NONE;
     pi->lock = (struct rt_lock)RT_LOCK_INIT;
     pi->attr = a;
     pi->attr_valid = true;
@@ -345,6 +346,8 @@ static void p9fs_evict(struct inode *ino)
         p9_clunk(p9fs_client(ino), pi->open_fid);
     if (pi->read_fid != P9_NOFID)
         p9_clunk(p9fs_client(ino), pi->read_fid);
+    if (pi->host >= 0)
+        p9_lend_put(p9fs_client(ino), pi->host);
     p9_clunk(p9fs_client(ino), pi->fid);
     rt_heap_free(ino->sb->k->shared, pi);
     ino->priv = NULL;

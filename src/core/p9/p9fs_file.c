@@ -4,11 +4,14 @@
  * fid and Tlopens it; read, write, fsync and directory listing run on that
  * opened fid, which release clunks.
  */
+#include <lbox/platform.h>
+
 #include "core/p9/p9fs_internal.h"
 
 /* file.priv */
 struct p9fs_file {
-    uint32_t fid;        /* opened; P9_NOFID for O_PATH */
+    uint32_t fid;        /* opened; P9_NOFID for O_PATH or a lent file */
+    int host;            /* the inode's lent handle, or -1 */
     uint32_t iounit;
     bool shared;         /* the inode's read_fid: not ours to clunk */
     /* Directories: one Rreaddir's raw entries, consumed from dpos. */
@@ -22,11 +25,14 @@ static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
     struct p9fs_file *pf = f->priv;
     long n;
 
-    if (pf->fid == P9_NOFID)
+    if (pf->host >= 0)
+        n = lbox_plat_file_read(pf->host, buf, size, *pos);
+    else if (pf->fid == P9_NOFID)
         return -EBADF;
-    if (S_ISDIR(f->inode->mode))
+    else if (S_ISDIR(f->inode->mode))
         return -EISDIR;
-    n = p9_read(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
+    else
+        n = p9_read(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
     if (n > 0)
         *pos += (uint64_t)n;
     return n;
@@ -98,10 +104,19 @@ static int p9fs_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
     }
 }
 
+static int p9fs_host_handle(struct file *f)
+{
+    struct p9fs_file *pf = f->priv;
+
+    return pf->host >= 0 ? pf->host : -ENOSYS;
+}
+
 static int p9fs_fsync(struct file *f)
 {
     struct p9fs_file *pf = f->priv;
 
+    if (pf->host >= 0)
+        return 0;
     if (pf->fid == P9_NOFID)
         return -EBADF;
     if (pf->shared)
@@ -130,7 +145,30 @@ static const struct file_ops p9fs_file_ops = {
     .iterate = p9fs_iterate,
     .fsync = p9fs_fsync,
     .release = p9fs_release,
+    .host_handle = p9fs_host_handle,
 };
+
+/*
+ * The inode's lent handle: asked for once per inode, on its first
+ * read-only open. -1 when there is none (refused, or not a candidate).
+ */
+static int lent_handle(struct inode *ino)
+{
+    struct p9fs_inode *pi = ino->priv;
+    int h = __atomic_load_n(&pi->host, __ATOMIC_ACQUIRE), none = P9FS_HOST_NONE;
+
+    if (h != P9FS_HOST_NONE)
+        return h >= 0 ? h : -1;
+    if (p9_lendfd(p9fs_client(ino), p9fs_fid(ino), &h) < 0)
+        h = P9FS_HOST_REFUSED;
+    if (!__atomic_compare_exchange_n(&pi->host, &none, h, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (h >= 0)
+            p9_lend_put(p9fs_client(ino), h);   /* lost a race */
+        h = none;
+    }
+    return h >= 0 ? h : -1;
+}
 
 int p9fs_open(struct inode *ino, struct file *f, struct task *t)
 {
@@ -154,6 +192,7 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
     if (!pf)
         return -ENOMEM;
     pf->fid = P9_NOFID;
+    pf->host = -1;
     if (f->flags & O_PATH)
         goto done;
     pi = ino->priv;
@@ -163,6 +202,12 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
         goto done;
     }
     share = ino->sb->read_only && acc == O_RDONLY;
+    pf->host = -1;
+    if (share && S_ISREG(ino->mode)) {
+        pf->host = lent_handle(ino);
+        if (pf->host >= 0)
+            goto done;
+    }
     if (share) {
         pf->fid = __atomic_load_n(&pi->read_fid, __ATOMIC_ACQUIRE);
         if (pf->fid != P9_NOFID) {

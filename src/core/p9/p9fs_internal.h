@@ -31,13 +31,22 @@ struct p9fs_sb {
  * until lbox itself changes the file (write, setattr, a name operation on
  * it or in it), while an open looks the name up again and so gets a fresh
  * inode.
+ *
+ * (host): a regular file of a read-only mount is asked for once, at its
+ * first read-only open, as a host handle the file server lends (Tlendfd).
+ * With one, reads and private mappings go to the host's pages directly
+ * and no fid is opened. P9FS_HOST_NONE: not asked yet; P9FS_HOST_REFUSED:
+ * the server or platform would not. Closed at evict.
  */
+#define P9FS_HOST_NONE    (-1)
+#define P9FS_HOST_REFUSED (-2)
 struct p9fs_inode {
     uint32_t fid;
     uint32_t open_fid;      /* P9_NOFID when none */
     uint32_t open_iounit;
     uint32_t read_fid;      /* P9_NOFID when none */
     uint32_t read_iounit;
+    int host;
     bool attr_valid;
     struct rt_lock lock;    /* attr, attr_valid */
     struct p9_attr attr;

@@ -23,6 +23,7 @@ const unsigned g_hostcalls_count = ARRAY_SIZE(g_hostcalls);
 #define BPF_LD_W_ABS 0x20
 #define BPF_JEQ_K    0x15
 #define BPF_JGT_K    0x25
+#define BPF_JGE_K    0x35
 #define BPF_JSET_K   0x45
 #define BPF_AND_K    0x54
 #define BPF_RET_K    0x06
@@ -70,14 +71,14 @@ static void patch(struct bpf *b, unsigned at, bool jt, unsigned target)
         b->insn[at].jf = (uint8_t)off;
 }
 
-/* Jumps that must land on the block's kill instruction. */
-struct kill_list {
+/* Jumps taken when an argument does not match: to the next row. */
+struct miss_list {
     unsigned at[64];
     bool jt[64];
     unsigned n;
 };
 
-static void want_kill(struct bpf *b, struct kill_list *kl, unsigned at,
+static void want_miss(struct bpf *b, struct miss_list *kl, unsigned at,
                       bool jt)
 {
     if (kl->n >= ARRAY_SIZE(kl->at)) {
@@ -88,7 +89,7 @@ static void want_kill(struct bpf *b, struct kill_list *kl, unsigned at,
     kl->jt[kl->n++] = jt;
 }
 
-static void emit_arg_check(struct bpf *b, struct kill_list *kl, int i,
+static void emit_arg_check(struct bpf *b, struct miss_list *kl, int i,
                            const struct hc_arg *m)
 {
     unsigned ok[HC_MAX_VALUES], j;
@@ -96,44 +97,51 @@ static void emit_arg_check(struct bpf *b, struct kill_list *kl, int i,
     if (m->kind == HC_ANY)
         return;
     emit(b, BPF_LD_W_ABS, 0, 0, SD_ARG_HI(i));
-    want_kill(b, kl, emit(b, BPF_JEQ_K, 0, 0, 0), false);
+    want_miss(b, kl, emit(b, BPF_JEQ_K, 0, 0, 0), false);
     emit(b, BPF_LD_W_ABS, 0, 0, SD_ARG_LO(i));
     switch (m->kind) {
     case HC_ONEOF:
         for (j = 0; j + 1 < m->n; j++)
             ok[j] = emit(b, BPF_JEQ_K, 0, 0, m->v[j]);
-        want_kill(b, kl, emit(b, BPF_JEQ_K, 0, 0, m->v[m->n - 1]), false);
+        want_miss(b, kl, emit(b, BPF_JEQ_K, 0, 0, m->v[m->n - 1]), false);
         for (j = 0; j + 1 < m->n; j++)
             patch(b, ok[j], true, b->len);
         break;
     case HC_BITS:
-        want_kill(b, kl, emit(b, BPF_JSET_K, 0, 0, ~m->v[0]), true);
+        want_miss(b, kl, emit(b, BPF_JSET_K, 0, 0, ~m->v[0]), true);
         if (m->v[1]) {
             emit(b, BPF_AND_K, 0, 0, m->v[1]);
-            want_kill(b, kl, emit(b, BPF_JEQ_K, 0, 0, m->v[1]), false);
+            want_miss(b, kl, emit(b, BPF_JEQ_K, 0, 0, m->v[1]), false);
         }
         break;
     case HC_MAX:
-        want_kill(b, kl, emit(b, BPF_JGT_K, 0, 0, m->v[0]), true);
+        want_miss(b, kl, emit(b, BPF_JGT_K, 0, 0, m->v[0]), true);
+        break;
+    case HC_MIN:
+        want_miss(b, kl, emit(b, BPF_JGE_K, 0, 0, m->v[0]), false);
         break;
     default:
         b->overflow = true;
     }
 }
 
-/* One rule: [jeq nr ? block : next rule] block = checks, allow, kill. */
+/*
+ * One row: [ld nr; jeq nr ? checks : next row] checks, allow. An argument
+ * that does not match falls through to the next row, which may allow the
+ * same call with other arguments; past the last row the call is killed.
+ */
 static void emit_rule(struct bpf *b, const struct hostcall *hc)
 {
-    struct kill_list kl = {.n = 0};
-    unsigned head = emit(b, BPF_JEQ_K, 0, 0, hc->nr), kill, i;
+    struct miss_list kl = {.n = 0};
+    unsigned head, i;
 
+    emit(b, BPF_LD_W_ABS, 0, 0, SD_NR);
+    head = emit(b, BPF_JEQ_K, 0, 0, hc->nr);
     for (i = 0; i < 6; i++)
         emit_arg_check(b, &kl, (int)i, &hc->arg[i]);
     emit(b, BPF_RET_K, 0, 0, H_SECCOMP_RET_ALLOW);
-    kill = emit(b, BPF_RET_K, 0, 0, H_SECCOMP_RET_KILL_PROCESS);
     for (i = 0; i < kl.n; i++)
-        patch(b, kl.at[i], kl.jt[i], kill);
-    /* On a different number skip the block; A still holds nr. */
+        patch(b, kl.at[i], kl.jt[i], b->len);
     patch(b, head, false, b->len);
 }
 
@@ -154,7 +162,6 @@ static int build_filter(struct bpf *b)
     emit(b, BPF_LD_W_ABS, 0, 0, SD_IP_HI);
     emit(b, BPF_JEQ_K, 1, 0, (uint32_t)(gate >> 32));
     emit(b, BPF_RET_K, 0, 0, H_SECCOMP_RET_TRAP);
-    emit(b, BPF_LD_W_ABS, 0, 0, SD_NR);
     for (i = 0; i < g_hostcalls_count; i++)
         emit_rule(b, &g_hostcalls[i]);
     emit(b, BPF_RET_K, 0, 0, H_SECCOMP_RET_KILL_PROCESS);

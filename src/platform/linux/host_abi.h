@@ -12,6 +12,8 @@
 
 #define HNR_read            0
 #define HNR_write           1
+#define HNR_close           3
+#define HNR_pread64         17
 #define HNR_mmap            9
 #define HNR_mprotect        10
 #define HNR_munmap          11
@@ -21,6 +23,7 @@
 #define HNR_mremap          25
 #define HNR_ppoll           271
 #define HNR_madvise         28
+#define HNR_recvmsg         47
 #define HNR_exit            60
 #define HNR_sigaltstack     131
 #define HNR_prctl           157
@@ -140,6 +143,33 @@ struct h_landlock_ruleset_attr {
 #define H_FUTEX_WAIT 0
 #define H_FUTEX_WAKE 1
 #define H_FUTEX_PRIVATE 128
+
+/* recvmsg(2) with one SCM_RIGHTS descriptor at most. */
+#define H_SOL_SOCKET 1
+#define H_SCM_RIGHTS 1
+#define H_MSG_CTRUNC 0x8
+#define H_MSG_CMSG_CLOEXEC 0x40000000
+
+struct h_iovec {
+    void *base;
+    uint64_t len;
+};
+
+struct h_msghdr {
+    void *name;
+    uint32_t namelen;
+    struct h_iovec *iov;
+    uint64_t iovlen;
+    void *control;
+    uint64_t controllen;
+    int32_t flags;
+};
+
+struct h_cmsghdr {
+    uint64_t len;
+    int32_t level;
+    int32_t type;
+};
 
 struct h_timespec {
     int64_t sec, nsec;

@@ -17,6 +17,7 @@ enum hc_kind {
     HC_ONEOF,   /* equal to one of v[0..n-1] */
     HC_BITS,    /* only bits in v[0] set, and every bit of v[1] set */
     HC_MAX,     /* unsigned value <= v[0] */
+    HC_MIN,     /* unsigned value >= v[0] */
 };
 
 #define HC_MAX_VALUES 8
@@ -39,12 +40,14 @@ struct hostcall {
 #define HC_NARGS(...) HC_NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 
 /* Matchers used in hostcalls.def. Every matched argument must also have
- * its upper 32 bits clear. */
+ * its upper 32 bits clear. A call may have several rows: it is allowed
+ * when any one of them matches. */
 #define ANY        {HC_ANY, 0, {0}}
 #define ONEOF(...) {HC_ONEOF, HC_NARGS(__VA_ARGS__), {__VA_ARGS__}}
 #define EQ(x)      {HC_ONEOF, 1, {x}}
 #define BITS(allowed, required) {HC_BITS, 2, {allowed, required}}
 #define UPTO(x)    {HC_MAX, 1, {x}}
+#define FROM(x)    {HC_MIN, 1, {x}}
 
 /* Fixed channel descriptors the monitor hands to the kernel image. */
 #define HC_FD_STDIN  0
@@ -52,6 +55,10 @@ struct hostcall {
 #define HC_FD_STDERR 2
 #define HC_FD_9P     3
 #define HC_FD_9P_USER 5
+/* Read-only host files a file server lent (platform.h's host file
+ * handles) arrive at this number or above: the monitor fills every lower
+ * one with a placeholder, and nothing in the sandbox can close those. */
+#define HC_FD_LENT_MIN 8
 
 extern const struct hostcall g_hostcalls[];
 extern const unsigned g_hostcalls_count;

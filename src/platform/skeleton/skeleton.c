@@ -142,6 +142,30 @@ long lbox_plat_chan_write(int chan, const void *buf, size_t size)
     return -ENODEV;
 }
 
+long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle)
+{
+    *handle = -1;
+    return lbox_plat_chan_read(chan, buf, size);
+}
+
+long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
+{
+    (void)handle, (void)buf, (void)size, (void)off;
+    return -ENOSYS;
+}
+
+int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
+                       uint64_t off)
+{
+    (void)handle, (void)addr, (void)size, (void)prot, (void)off;
+    return -ENOSYS;
+}
+
+void lbox_plat_file_close(int handle)
+{
+    (void)handle;
+}
+
 int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
                         int64_t timeout_ns)
 {

@@ -65,12 +65,13 @@ long sys_mmap(struct task *t, const uint64_t a[6])
             goto out;
         }
         /*
-         * A shared writable file mapping would need the page cache to
-         * write back; until then refuse it rather than lose writes.
+         * Shared and writable needs a file open for writing (Linux's
+         * EACCES); with one, it would need the page cache to write
+         * back, so until then it is refused rather than lose writes.
          */
         if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE &&
             (prot & LBOX_PROT_WRITE)) {
-            ret = -ENODEV;
+            ret = (f->flags & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
             goto out;
         }
         if (!S_ISREG(f->inode->mode)) {

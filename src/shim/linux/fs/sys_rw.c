@@ -6,6 +6,7 @@
  * buffer of at most SHIM_IO_CHUNK bytes; a fault after some bytes moved
  * returns the count so far, as Linux does.
  */
+#include "core/mm.h"
 #include "shim/linux/fs/fs_util.h"
 #include "shim/linux/fs/sys_fs.h"
 
@@ -65,6 +66,38 @@ static int copy_segs(struct task *t, struct seg_cursor *c, char *buf,
 static bool is_bulk(const struct file *f)
 {
     return S_ISREG(f->inode->mode) || S_ISBLK(f->inode->mode);
+}
+
+/*
+ * A file with a host handle is read by the host straight into the guest's
+ * segments, with no bounce buffer and no copy. Each segment is checked
+ * to be the guest's first (the host would write anywhere it may); a
+ * fault in one returns what was read before it, as Linux does.
+ */
+static long read_host(struct task *t, struct file *f, const io_seg *seg,
+                      size_t nseg, int64_t off)
+{
+    size_t done = 0;
+    long n = 0;
+
+    for (size_t i = 0; i < nseg; i++) {
+        size_t len = seg[i].iov_len;
+
+        if (len == 0)
+            continue;
+        if (!mm_guest_range_ok(t->proc->mm, seg[i].iov_base, len)) {
+            n = -EFAULT;
+            break;
+        }
+        n = vfs_read_host(t, f, (void *)seg[i].iov_base, len,
+                          off < 0 ? -1 : off + (int64_t)done);
+        if (n < 0)
+            break;
+        done += (size_t)n;
+        if ((size_t)n < len)
+            break;
+    }
+    return done ? (long)done : n;
 }
 
 /* Read (total) bytes into the segments, at (off) or the file position when
@@ -237,6 +270,8 @@ static long rw_common(struct task *t, int fd, io_seg *one,
     }
     if (write)
         ret = do_writev(t, f, seg, total, pos);
+    else if (total && vfs_file_host(f) >= 0)
+        ret = read_host(t, f, seg, one ? 1 : count, pos);
     else
         ret = do_readv(t, f, seg, total, pos);
     if (write && ret > 0 && (rwf & (RWF_DSYNC | RWF_SYNC))) {
