@@ -8,9 +8,15 @@
  * by a bump pointer. Every block has a 16-byte header just before it.
  * Small blocks (up to 2048 bytes) come in size classes carved from 64 KiB
  * chunks and go back to a per-class free list. Larger ones are page runs;
- * freed runs sit on an address-sorted list (first fit, split, coalesce),
- * their pages are given back to the host, and a run that ends at the bump
- * pointer lowers it instead.
+ * freed runs sit on an address-sorted list (first fit, split, coalesce).
+ *
+ * Neither path makes a host call: a freed run keeps its pages, so the next
+ * path buffer or I/O scratch of that size reuses them. Only when the free
+ * runs may hold more than TRIM_HIGH pages does a free give pages back to
+ * the host, down to TRIM_LOW, and it does so without the heap lock: the
+ * runs it trims are taken off the list first, so no one can allocate them
+ * meanwhile. A run's "resident" count is an upper bound on its pages that
+ * may still be backed (allocation is assumed to take backed pages first).
  */
 #include <lbox/platform.h>
 
@@ -24,6 +30,8 @@
 #define MAGIC_LARGE     0x5a5a0002u
 #define MAGIC_FREE      0x5a5a0003u /* a small block on a free list */
 #define MAGIC_FREE_RUN  0x5a5a0004u
+#define TRIM_HIGH       512 /* pages: 2 MiB of free runs may stay backed */
+#define TRIM_LOW        128
 
 /* User sizes of the small classes; a block is that plus its header. */
 static const uint16_t g_class_size[] = {
@@ -44,6 +52,7 @@ struct free_run {
     uint32_t magic;
     uint32_t unused;
     uint64_t npages;
+    uint64_t resident;     /* at most npages */
     struct free_run *next; /* higher address */
 };
 
@@ -60,6 +69,7 @@ struct rt_heap {
     char *start, *end; /* page-aligned pages after this header */
     char *bump;        /* [start, bump) has been handed out at some time */
     size_t used;
+    size_t resident;       /* sum of the free runs' resident counts */
     struct free_run *runs;
     struct size_class cls[NCLASS];
 };
@@ -71,26 +81,25 @@ static struct blk_hdr **small_next(struct blk_hdr *b)
     return (struct blk_hdr **)(b + 1);
 }
 
-static void give_back(char *p, size_t npages)
-{
-    if (npages)
-        lbox_plat_page_advise(p, npages * PAGE, LBOX_ADVICE_DONTNEED);
-}
-
 /* --- Page runs ------------------------------------------------------------ */
 
 static char *run_alloc(struct rt_heap *h, size_t npages)
 {
     struct free_run **pp, *r;
+    size_t took;
 
     for (pp = &h->runs; (r = *pp); pp = &r->next) {
         if (r->npages < npages)
             continue;
         if (r->npages == npages) {
             *pp = r->next;
+            h->resident -= r->resident;
             return (char *)r;
         }
         /* Split: hand out the tail so the free header stays put. */
+        took = r->resident < npages ? r->resident : npages;
+        r->resident -= took;
+        h->resident -= took;
         r->npages -= npages;
         return (char *)r + r->npages * PAGE;
     }
@@ -101,48 +110,71 @@ static char *run_alloc(struct rt_heap *h, size_t npages)
     return (char *)r;
 }
 
-/*
- * Return the run [p, p + npages pages). Its pages past the first are given
- * back now; the first page holds the free header and is given back once a
- * merge makes it interior or the bump pointer takes the run back.
- */
-static void run_free(struct rt_heap *h, char *p, size_t npages)
+/* Put the run [p, p + npages pages) on the list, merged with neighbours. */
+static void run_insert(struct rt_heap *h, char *p, size_t npages, size_t resident)
 {
-    struct free_run **pp = &h->runs, **pprev = NULL, *prev = NULL, *next, *r;
+    struct free_run **pp = &h->runs, *prev = NULL, *next, *r;
 
     while (*pp && (char *)*pp < p) {
-        pprev = pp;
         prev = *pp;
         pp = &prev->next;
     }
     next = *pp;
-    if (p + npages * PAGE == h->bump) {
-        /* The last run: the bump pointer takes it back, and prev too if
-         * they touch (prev is then the last free run). */
-        give_back(p, npages);
-        h->bump = p;
-        if (prev && (char *)prev + prev->npages * PAGE == p) {
-            give_back((char *)prev, 1);
-            h->bump = (char *)prev;
-            *pprev = NULL;
-        }
-        return;
-    }
-    give_back(p + PAGE, npages - 1);
     r = (struct free_run *)p;
     r->magic = MAGIC_FREE_RUN;
     r->npages = npages;
+    r->resident = resident;
     r->next = next;
     *pp = r;
+    h->resident += resident;
     if (next && p + npages * PAGE == (char *)next) {
         r->npages += next->npages;
+        r->resident += next->resident;
         r->next = next->next;
-        give_back((char *)next, 1);
     }
     if (prev && (char *)prev + prev->npages * PAGE == p) {
         prev->npages += r->npages;
+        prev->resident += r->resident;
         prev->next = r->next;
-        give_back(p, 1);
+    }
+}
+
+/* Under the lock: take a run worth trimming off the list, or NULL. */
+static struct free_run *trim_take(struct rt_heap *h)
+{
+    struct free_run **pp, *r;
+
+    if (h->resident <= TRIM_LOW)
+        return NULL;
+    for (pp = &h->runs; (r = *pp); pp = &r->next) {
+        /* A run's header page is written again on its way back, so a
+         * run with one resident page has nothing to give. */
+        if (r->resident > 1) {
+            *pp = r->next;
+            h->resident -= r->resident;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Called with the lock held, returns with it held; drops it around the
+ * host calls. Each pass lowers h->resident, so this ends.
+ */
+static void trim_locked(struct rt_heap *h)
+{
+    struct free_run *r;
+    size_t npages;
+
+    if (h->resident <= TRIM_HIGH)
+        return;
+    while ((r = trim_take(h))) {
+        npages = r->npages;
+        rt_unlock(&h->lock, h->shared);
+        lbox_plat_page_advise(r, npages * PAGE, LBOX_ADVICE_DONTNEED);
+        rt_lock(&h->lock, h->shared);
+        run_insert(h, (char *)r, npages, 1);
     }
 }
 
@@ -252,8 +284,7 @@ static void free_block(struct rt_heap *h, struct blk_hdr *b)
         sc->free = b;
         return;
     }
-    b->magic = MAGIC_FREE_RUN;
-    run_free(h, (char *)b, b->npages);
+    run_insert(h, (char *)b, b->npages, b->npages);
 }
 
 /* --- Interface -------------------------------------------------------------- */
@@ -307,10 +338,12 @@ void rt_heap_free(struct rt_heap *h, void *p)
         return;
     rt_lock(&h->lock, h->shared);
     b = live_block(h, p);
-    if (b)
+    if (b) {
         free_block(h, b);
-    else
+        trim_locked(h);
+    } else {
         bad_pointer(h, p);
+    }
     rt_unlock(&h->lock, h->shared);
 }
 
@@ -346,7 +379,8 @@ void *rt_heap_realloc(struct rt_heap *h, void *p, size_t size)
         npages = (size + HDR_SIZE + PAGE - 1) / PAGE;
         if (npages < b->npages) {
             h->used -= (b->npages - npages) * PAGE;
-            run_free(h, (char *)b + npages * PAGE, b->npages - npages);
+            run_insert(h, (char *)b + npages * PAGE, b->npages - npages,
+                       b->npages - npages);
             b->npages = npages;
         }
         q = p;
@@ -358,6 +392,7 @@ void *rt_heap_realloc(struct rt_heap *h, void *p, size_t size)
         free_block(h, b);
     }
 out:
+    trim_locked(h);
     rt_unlock(&h->lock, h->shared);
     return q;
 }
@@ -375,4 +410,9 @@ char *rt_heap_strdup(struct rt_heap *h, const char *s)
 size_t rt_heap_used(const struct rt_heap *h)
 {
     return __atomic_load_n(&h->used, __ATOMIC_RELAXED);
+}
+
+size_t rt_heap_resident_free(const struct rt_heap *h)
+{
+    return __atomic_load_n(&h->resident, __ATOMIC_RELAXED) * PAGE;
 }

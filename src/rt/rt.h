@@ -98,5 +98,7 @@ void rt_heap_free(struct rt_heap *h, void *p);
 char *rt_heap_strdup(struct rt_heap *h, const char *s);
 /* Bytes handed out and not freed (for /proc/meminfo and leak tests). */
 size_t rt_heap_used(const struct rt_heap *h);
+/* Bytes of free runs that may still be backed by host pages. */
+size_t rt_heap_resident_free(const struct rt_heap *h);
 
 #endif /* LBOX_RT_H */

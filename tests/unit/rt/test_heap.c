@@ -93,7 +93,10 @@ static void test_basic(void)
     CHECK(a[0] == a[0]); /* a still valid */
     rt_heap_free(h, a);
 
-    /* A freed large run is found again (first fit) and coalesces. */
+    /* A freed large run is found again (first fit) and coalesces; on a
+     * fresh heap, so that no earlier free run comes first. */
+    h = rt_heap_init(range, 64 * MIB, false);
+    CHECK(h != NULL);
     a = rt_heap_alloc(h, 40000);
     b = rt_heap_alloc(h, 40000);
     c = rt_heap_alloc(h, 100000);
@@ -104,16 +107,25 @@ static void test_basic(void)
     CHECK(a == prev);
     memset(b, 7, 40000);
     rt_heap_free(h, b);
-    /* b's run went back to the host: a private mapping reads zero past
-     * the run's first page. */
-    CHECK(all_zero(b + 4096, 40000 - 4096));
+    /* A small run keeps its pages: no host call on the free path. */
+    CHECK(b[4096] == 7 && b[39999] == 7);
     rt_heap_free(h, a);
     rt_heap_free(h, c);
     a = rt_heap_alloc(h, 150000); /* fits only in a + b + c merged */
-    CHECK(a == prev);
+    CHECK(a >= (char *)prev && a < c + 100000);
     rt_heap_free(h, a);
     rt_heap_free(h, s);
     CHECK_EQ(rt_heap_used(h), 0);
+    CHECK(rt_heap_resident_free(h) <= 512 * 4096);
+
+    /* Past the high-water mark a free gives runs back to the host: a
+     * private mapping then reads zero past each run's first page. */
+    a = rt_heap_alloc(h, 8 * MIB);
+    CHECK(a != NULL);
+    memset(a, 9, 8 * MIB);
+    rt_heap_free(h, a);
+    CHECK(all_zero(a + 4096, 8 * MIB - 4096));
+    CHECK(rt_heap_resident_free(h) <= 128 * 4096);
 
     /* Bad and double frees are ignored (logged once: one "ignoring free"
      * line on stderr is expected). */
