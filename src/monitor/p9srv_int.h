@@ -24,6 +24,10 @@ enum {
      * file on a read-only mount. fid[4] -> (empty), the descriptor rides
      * on the reply (SCM_RIGHTS). Other servers answer Rlerror. */
     P9_TLENDFD = 130,
+    /* lbox's own: Twalk of one name and Tgetattr of where it led, in one
+     * round trip. fid[4] newfid[4] name[s] -> the Rgetattr body, then
+     * link[s]: a symlink's target, empty for anything else. */
+    P9_TWALKATTR = 132,
 };
 
 #define P9_NOFID 0xffffffffu
@@ -201,7 +205,8 @@ p9_handler_fn p9_op_version, p9_op_attach, p9_op_flush, p9_op_walk,
     p9_op_clunk, p9_op_getattr, p9_op_statfs, p9_op_readlink,
     p9_op_xattrwalk, p9_op_xattrcreate;
 p9_handler_fn p9_op_lopen, p9_op_lcreate, p9_op_read, p9_op_write,
-    p9_op_readdir, p9_op_fsync, p9_op_lock, p9_op_getlock, p9_op_lendfd;
+    p9_op_readdir, p9_op_fsync, p9_op_lock, p9_op_getlock, p9_op_lendfd,
+    p9_op_walkattr;
 p9_handler_fn p9_op_setattr, p9_op_mkdir, p9_op_symlink, p9_op_mknod,
     p9_op_link, p9_op_rename, p9_op_renameat, p9_op_unlinkat, p9_op_remove;
 

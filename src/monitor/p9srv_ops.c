@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Session and lookup requests of the monitor's 9P server (host side):
  * Tversion, Tattach, Tflush, Twalk, Tclunk, Tgetattr, Tstatfs, Treadlink,
- * and the unsupported xattr requests. */
+ * lbox's Twalkattr, and the unsupported xattr requests. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -173,6 +173,48 @@ out:
     return err;
 }
 
+/* The body of Rgetattr for (st): the basic set, whatever was asked. */
+static void put_attr(struct mon_p9srv *srv, struct p9_out *out,
+                     const struct stat *st)
+{
+    struct p9_qid qid;
+
+    p9_qid_from_stat(srv, st, &qid);
+    p9_put64(out, P9_GETATTR_BASIC);
+    p9_putqid(out, &qid);
+    p9_put32(out, st->st_mode);
+    p9_put32(out, st->st_uid);
+    p9_put32(out, st->st_gid);
+    p9_put64(out, st->st_nlink);
+    p9_put64(out, st->st_rdev);
+    p9_put64(out, (uint64_t)st->st_size);
+    p9_put64(out, (uint64_t)st->st_blksize);
+    p9_put64(out, (uint64_t)st->st_blocks);
+    p9_put64(out, (uint64_t)st->st_atim.tv_sec);
+    p9_put64(out, (uint64_t)st->st_atim.tv_nsec);
+    p9_put64(out, (uint64_t)st->st_mtim.tv_sec);
+    p9_put64(out, (uint64_t)st->st_mtim.tv_nsec);
+    p9_put64(out, (uint64_t)st->st_ctim.tv_sec);
+    p9_put64(out, (uint64_t)st->st_ctim.tv_nsec);
+    p9_put64(out, 0);   /* btime, gen, data_version: not valid */
+    p9_put64(out, 0);
+    p9_put64(out, 0);
+    p9_put64(out, 0);
+}
+
+/* The target of symlink (fid) into (buf), NUL-terminated; its length. */
+static ssize_t fid_readlink(const struct p9_fid *fid, char *buf, size_t size)
+{
+    ssize_t n = readlinkat(fid->fd, "", buf, size);
+
+    if (n < 0)
+        return -errno;
+    if ((size_t)n >= size)
+        return -ENAMETOOLONG;
+    buf[n] = '\0';
+    return n;
+}
+
 int p9_op_clunk(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 {
     struct p9_fid *fid;
@@ -191,7 +233,6 @@ int p9_op_getattr(struct mon_p9srv *srv, struct p9_in *in,
                   struct p9_out *out)
 {
     struct p9_fid *fid;
-    struct p9_qid qid;
     struct stat st;
     int err;
 
@@ -204,27 +245,7 @@ int p9_op_getattr(struct mon_p9srv *srv, struct p9_in *in,
     err = p9_fid_stat(fid, &st);
     if (err)
         return err;
-    p9_qid_from_stat(srv, &st, &qid);
-    p9_put64(out, P9_GETATTR_BASIC);
-    p9_putqid(out, &qid);
-    p9_put32(out, st.st_mode);
-    p9_put32(out, st.st_uid);
-    p9_put32(out, st.st_gid);
-    p9_put64(out, st.st_nlink);
-    p9_put64(out, st.st_rdev);
-    p9_put64(out, (uint64_t)st.st_size);
-    p9_put64(out, (uint64_t)st.st_blksize);
-    p9_put64(out, (uint64_t)st.st_blocks);
-    p9_put64(out, (uint64_t)st.st_atim.tv_sec);
-    p9_put64(out, (uint64_t)st.st_atim.tv_nsec);
-    p9_put64(out, (uint64_t)st.st_mtim.tv_sec);
-    p9_put64(out, (uint64_t)st.st_mtim.tv_nsec);
-    p9_put64(out, (uint64_t)st.st_ctim.tv_sec);
-    p9_put64(out, (uint64_t)st.st_ctim.tv_nsec);
-    p9_put64(out, 0);   /* btime, gen, data_version: not valid */
-    p9_put64(out, 0);
-    p9_put64(out, 0);
-    p9_put64(out, 0);
+    put_attr(srv, out, &st);
     return 0;
 }
 
@@ -268,13 +289,63 @@ int p9_op_readlink(struct mon_p9srv *srv, struct p9_in *in,
         return -EBADF;
     if (!S_ISLNK(fid->mode))
         return -EINVAL;
-    n = readlinkat(fid->fd, "", buf, sizeof(buf));
+    n = fid_readlink(fid, buf, sizeof(buf));
     if (n < 0)
-        return -errno;
-    if ((size_t)n >= sizeof(buf))
-        return -ENAMETOOLONG;
+        return (int)n;
     p9_putstr(out, buf, (size_t)n);
     return 0;
+}
+
+/*
+ * A lookup in one round trip: walk (fid) by one name to the new (newnum),
+ * then its attributes and, for a symlink, its target. Nothing is created
+ * unless all of it succeeds.
+ */
+int p9_op_walkattr(struct mon_p9srv *srv, struct p9_in *in,
+                   struct p9_out *out)
+{
+    char name[NAME_MAX + 1], link[PATH_MAX];
+    struct p9_fid tmp = { .fd = -1, .pfd = -1, .ofd = -1 };
+    struct p9_fid *fid, *nfid;
+    struct stat st;
+    uint32_t num = p9_get32(in);
+    uint32_t newnum = p9_get32(in);
+    ssize_t n = 0;
+    int err;
+
+    p9_getstr(in, name, sizeof(name));
+    if (in->err)
+        return in->err;
+    fid = p9_fid_get(srv, num);
+    if (!fid || fid->fd < 0)
+        return -EBADF;
+    if (newnum == num || p9_fid_get(srv, newnum))
+        return -EBADF;
+    err = p9_fid_copy(&tmp, fid);
+    if (!err)
+        err = p9_fid_step(&tmp, name);
+    if (!err)
+        err = p9_fid_stat(&tmp, &st);
+    if (!err && S_ISLNK(st.st_mode)) {
+        n = fid_readlink(&tmp, link, sizeof(link));
+        if (n < 0)
+            err = (int)n;
+    }
+    if (err)
+        goto out;
+    put_attr(srv, out, &st);
+    p9_putstr(out, S_ISLNK(st.st_mode) ? link : "", (size_t)n);
+    if (out->overflow) {
+        err = -EMSGSIZE;
+        goto out;
+    }
+    err = p9_fid_add(srv, newnum, &nfid);
+    if (err)
+        goto out;
+    fid_move(nfid, &tmp);
+out:
+    p9_fid_clear(&tmp);
+    return err;
 }
 
 int p9_op_xattrwalk(struct mon_p9srv *srv, struct p9_in *in,

@@ -187,9 +187,15 @@ static int rpc_reply(struct p9_client *c, uint8_t ttype, uint16_t ttag,
     return 0;
 }
 
-void p9_client_allow_lend(struct p9_client *c)
+void p9_client_own_server(struct p9_client *c)
 {
+    __atomic_store_n(&c->own_server, true, __ATOMIC_RELAXED);
     __atomic_store_n(&c->no_lend, false, __ATOMIC_RELAXED);
+}
+
+bool p9_client_is_own_server(const struct p9_client *c)
+{
+    return __atomic_load_n(&c->own_server, __ATOMIC_RELAXED);
 }
 
 uint64_t p9_client_sent(const struct p9_client *c, uint8_t type)
@@ -213,6 +219,7 @@ const char *p9_msg_name(uint8_t type)
         {P9_TWALK, "walk"},         {P9_TREAD, "read"},
         {P9_TWRITE, "write"},       {P9_TCLUNK, "clunk"},
         {P9_TREMOVE, "remove"},     {P9_TLENDFD, "lendfd"},
+        {P9_TWALKATTR, "walkattr"},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

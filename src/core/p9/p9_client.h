@@ -105,10 +105,11 @@ struct p9_dirent {
  */
 int p9_client_connect(struct kernel *k, int chan, uint32_t msize,
                       struct p9_client **out);
-/* The server is lbox's own file server, which knows Tlendfd: other
- * servers (diod) may drop the connection on a message they do not know,
- * so it is asked only after this. */
-void p9_client_allow_lend(struct p9_client *c);
+/* The server is lbox's own file server, which knows lbox's extensions
+ * (Tlendfd, Twalkattr): other servers (diod) may drop the connection on a
+ * message they do not know, so those are sent only after this. */
+void p9_client_own_server(struct p9_client *c);
+bool p9_client_is_own_server(const struct p9_client *c);
 /* Free a client (fids on the server are not clunked). */
 void p9_client_free(struct p9_client *c);
 /* The negotiated message size. */
@@ -136,6 +137,15 @@ int p9_attach(struct p9_client *c, const char *aname, uint32_t uid,
  */
 int p9_walk(struct p9_client *c, uint32_t fid, unsigned nwname,
             const char *const *names, uint32_t *newfid, struct p9_qid *qid);
+
+/*
+ * Twalkattr (only to lbox's own server, else -EOPNOTSUPP): walk (fid) by
+ * one (name) to a new fid *(newfid) and get its attributes into (a), in
+ * one round trip. *(link) OUT: for a symlink, its target as a string from
+ * k->shared (the caller frees it), else NULL.
+ */
+int p9_walkattr(struct p9_client *c, uint32_t fid, const char *name,
+                uint32_t *newfid, struct p9_attr *a, char **link);
 
 /* Open (fid) with Linux open (flags). (qid), (iounit) OUT, optional. */
 int p9_lopen(struct p9_client *c, uint32_t fid, uint32_t flags,

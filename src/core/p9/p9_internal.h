@@ -21,6 +21,7 @@ struct p9_client {
     bool dead;              /* channel or protocol failure: all -EIO */
     bool no_unlinkat;       /* server lacks Tunlinkat: walk + Tremove */
     bool no_renameat;       /* server lacks Trenameat: walk + Trename */
+    bool own_server;        /* lbox's file server: its extensions work */
     bool no_lend;           /* server or platform lends no files */
     uint32_t lent;          /* lent files held now */
     struct rt_lock lock;    /* one request in flight; guards tx, rx, dead */

@@ -6,6 +6,7 @@
 #include <lbox/platform.h>
 
 #include "core/fs/vfs_abi.h"
+#include "core/kernel.h"
 #include "core/p9/p9_internal.h"
 
 /* Largest single read/write a caller may ask for (as Linux caps it). */
@@ -106,6 +107,31 @@ static long rpc_read_data(struct p9_client *c, uint8_t type, uint32_t fid,
 out:
     p9_req_end(c);
     return ret;
+}
+
+/* The body of Rgetattr (and of Rwalkattr) into (t). */
+static void get_attr(struct p9_buf *rep, struct p9_attr *t)
+{
+    t->valid = p9_get_u64(rep);
+    p9_get_qid(rep, &t->qid);
+    t->mode = p9_get_u32(rep);
+    t->uid = p9_get_u32(rep);
+    t->gid = p9_get_u32(rep);
+    t->nlink = p9_get_u64(rep);
+    t->rdev = p9_get_u64(rep);
+    t->size = p9_get_u64(rep);
+    t->blksize = p9_get_u64(rep);
+    t->blocks = p9_get_u64(rep);
+    t->atime_sec = p9_get_u64(rep);
+    t->atime_nsec = p9_get_u64(rep);
+    t->mtime_sec = p9_get_u64(rep);
+    t->mtime_nsec = p9_get_u64(rep);
+    t->ctime_sec = p9_get_u64(rep);
+    t->ctime_nsec = p9_get_u64(rep);
+    t->btime_sec = p9_get_u64(rep);
+    t->btime_nsec = p9_get_u64(rep);
+    t->gen = p9_get_u64(rep);
+    t->data_version = p9_get_u64(rep);
 }
 
 int p9_attach(struct p9_client *c, const char *aname, uint32_t uid,
@@ -222,6 +248,61 @@ int p9_walk(struct p9_client *c, uint32_t fid, unsigned nwname,
     } while (done < nwname);
     *newfid = nf;
     return 0;
+}
+
+int p9_walkattr(struct p9_client *c, uint32_t fid, const char *name,
+                uint32_t *newfid, struct p9_attr *a, char **link)
+{
+    struct p9_buf req, rep;
+    struct p9_attr t;
+    const char *target;
+    uint16_t len = 0;
+    char *copy = NULL;
+    uint32_t nf;
+    int ret;
+
+    *link = NULL;
+    if (!p9_client_is_own_server(c))
+        return -EOPNOTSUPP;
+    ret = p9_fid_alloc(c, &nf);
+    if (ret < 0)
+        return ret;
+    ret = p9_req_begin(c, &req, P9_TWALKATTR);
+    if (ret < 0)
+        goto out_fid;
+    p9_put_u32(&req, fid);
+    p9_put_u32(&req, nf);
+    p9_put_str(&req, name);
+    ret = p9_rpc(c, &req, &rep);
+    if (ret == 0) {
+        get_attr(&rep, &t);
+        p9_get_str(&rep, &target, &len);
+        /* Only a symlink has a target, and it is never empty. */
+        if (!rep.err && (len > 0) != S_ISLNK(t.mode))
+            rep.err = true;
+        ret = p9_rep_check(c, &rep);
+    }
+    if (ret == 0 && len > 0) {
+        copy = rt_heap_alloc(c->k->shared, (size_t)len + 1);
+        if (copy) {
+            memcpy(copy, target, len);
+            copy[len] = '\0';
+        }
+    }
+    p9_req_end(c);
+    if (ret < 0)
+        goto out_fid;
+    if (len > 0 && !copy) {
+        p9_clunk(c, nf);
+        return -ENOMEM;
+    }
+    *a = t;
+    *link = copy;
+    *newfid = nf;
+    return 0;
+out_fid:
+    p9_fid_free(c, nf);
+    return ret;
 }
 
 int p9_lopen(struct p9_client *c, uint32_t fid, uint32_t flags,
@@ -403,26 +484,7 @@ int p9_getattr(struct p9_client *c, uint32_t fid, uint64_t mask,
     ret = p9_rpc(c, &req, &rep);
     if (ret < 0)
         goto out;
-    t.valid = p9_get_u64(&rep);
-    p9_get_qid(&rep, &t.qid);
-    t.mode = p9_get_u32(&rep);
-    t.uid = p9_get_u32(&rep);
-    t.gid = p9_get_u32(&rep);
-    t.nlink = p9_get_u64(&rep);
-    t.rdev = p9_get_u64(&rep);
-    t.size = p9_get_u64(&rep);
-    t.blksize = p9_get_u64(&rep);
-    t.blocks = p9_get_u64(&rep);
-    t.atime_sec = p9_get_u64(&rep);
-    t.atime_nsec = p9_get_u64(&rep);
-    t.mtime_sec = p9_get_u64(&rep);
-    t.mtime_nsec = p9_get_u64(&rep);
-    t.ctime_sec = p9_get_u64(&rep);
-    t.ctime_nsec = p9_get_u64(&rep);
-    t.btime_sec = p9_get_u64(&rep);
-    t.btime_nsec = p9_get_u64(&rep);
-    t.gen = p9_get_u64(&rep);
-    t.data_version = p9_get_u64(&rep);
+    get_attr(&rep, &t);
     ret = p9_rep_check(c, &rep);
     if (ret == 0)
         *a = t;

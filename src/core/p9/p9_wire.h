@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* Message types (T = request, R = reply = T + 1), all below P9_NTYPES. */
-#define P9_NTYPES      132
+#define P9_NTYPES      134
 #define P9_TLERROR     6
 #define P9_RLERROR     7
 #define P9_TSTATFS     8
@@ -65,6 +65,10 @@
  * a regular file on a read-only mount. fid[4] -> nothing; the descriptor
  * rides on the reply. Other servers answer Rlerror. */
 #define P9_TLENDFD     130
+/* lbox's own: Twalk of one name plus Tgetattr of the result. fid[4]
+ * newfid[4] name[s] -> the Rgetattr body, then link[s] (a symlink's
+ * target, else empty). */
+#define P9_TWALKATTR   132
 #define P9_RREMOVE     123
 
 #define P9_NOTAG  0xffffU

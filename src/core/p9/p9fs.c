@@ -25,31 +25,30 @@ static bool name_ok(const char *name)
              (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')));
 }
 
-/* Wrap walked (fid) into a new inode; on failure (fid) is clunked. */
-static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
-                          struct inode **out)
+/*
+ * Wrap walked (fid), whose attributes are (a), into a new inode; (link), a
+ * symlink's target or NULL, becomes the inode's. On failure (fid) is
+ * clunked and (link) freed.
+ */
+static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
+                     char *link, struct inode **out)
 {
     struct p9fs_sb *ps = sb->priv;
     struct p9fs_inode *pi;
-    struct p9_attr a;
     struct inode *ino;
-    int ret;
 
-    ret = p9_getattr(ps->c, fid, P9_GETATTR_BASIC, &a);
-    if (ret < 0)
-        goto out_clunk;
-    ret = -ENOMEM;
     pi = rt_heap_zalloc(sb->k->shared, sizeof(*pi));
     if (!pi)
         goto out_clunk;
     pi->fid = fid;
+    pi->link = link;
     pi->open_fid = P9_NOFID;
     pi->read_fid = P9_NOFID;
     pi->host = P9FS_HOST_NONE;
     pi->lock = (struct rt_lock)RT_LOCK_INIT;
-    pi->attr = a;
+    pi->attr = *a;
     pi->attr_valid = true;
-    ino = vfs_inode_new(sb, &p9fs_inode_ops, a.mode, a.qid.path, pi);
+    ino = vfs_inode_new(sb, &p9fs_inode_ops, a->mode, a->qid.path, pi);
     if (!ino) {
         rt_heap_free(sb->k->shared, pi);
         goto out_clunk;
@@ -57,8 +56,26 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
     *out = ino;
     return 0;
 out_clunk:
+    if (link)
+        rt_heap_free(sb->k->shared, link);
     p9_clunk(ps->c, fid);
-    return ret;
+    return -ENOMEM;
+}
+
+/* Wrap walked (fid) into a new inode; on failure (fid) is clunked. */
+static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
+                          struct inode **out)
+{
+    struct p9fs_sb *ps = sb->priv;
+    struct p9_attr a;
+    int ret;
+
+    ret = p9_getattr(ps->c, fid, P9_GETATTR_BASIC, &a);
+    if (ret < 0) {
+        p9_clunk(ps->c, fid);
+        return ret;
+    }
+    return inode_new(sb, fid, &a, NULL, out);
 }
 
 void p9fs_attr_stale(struct inode *ino)
@@ -78,13 +95,28 @@ static int dir_changed(struct inode *dir, int ret)
     return ret;
 }
 
+/* One round trip with lbox's own server (Twalkattr), two with others. */
 static int p9fs_lookup(struct inode *dir, const char *name, struct inode **out)
 {
+    struct p9_attr a;
     uint32_t fid;
+    char *link;
     int ret;
 
     if (!name_ok(name))
         return -ENOENT;
+    ret = p9_walkattr(p9fs_client(dir), p9fs_fid(dir), name, &fid, &a, &link);
+    if (ret != -EOPNOTSUPP) {
+        if (ret < 0)
+            return ret;
+        if ((a.mode & S_IFMT) == 0) {   /* a server that lies about types */
+            if (link)
+                rt_heap_free(dir->sb->k->shared, link);
+            p9_clunk(p9fs_client(dir), fid);
+            return -EIO;
+        }
+        return inode_new(dir->sb, fid, &a, link, out);
+    }
     ret = p9_walk(p9fs_client(dir), p9fs_fid(dir), 1, &name, &fid, NULL);
     if (ret < 0)
         return ret;
@@ -203,11 +235,20 @@ static int p9fs_rename(struct inode *odir, const char *oname,
     return dir_changed(odir, ret);
 }
 
+/* A symlink's target never changes (a new target is a new inode), so the
+ * one Twalkattr brought is good for the inode's life. */
 static long p9fs_readlink(struct inode *ino, char *buf, size_t size)
 {
+    struct p9fs_inode *pi = ino->priv;
+    size_t len;
+
     if (!S_ISLNK(ino->mode))
         return -EINVAL;
-    return p9_readlink(p9fs_client(ino), p9fs_fid(ino), buf, size);
+    if (!pi->link)
+        return p9_readlink(p9fs_client(ino), p9fs_fid(ino), buf, size);
+    len = MIN(size, strlen(pi->link));
+    memcpy(buf, pi->link, len);
+    return (long)len;
 }
 
 static int64_t clamp_s64(uint64_t v)
@@ -349,6 +390,8 @@ static void p9fs_evict(struct inode *ino)
     if (pi->host >= 0)
         p9_lend_put(p9fs_client(ino), pi->host);
     p9_clunk(p9fs_client(ino), pi->fid);
+    if (pi->link)
+        rt_heap_free(ino->sb->k->shared, pi->link);
     rt_heap_free(ino->sb->k->shared, pi);
     ino->priv = NULL;
 }

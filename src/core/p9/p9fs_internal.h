@@ -37,6 +37,9 @@ struct p9fs_sb {
  * With one, reads and private mappings go to the host's pages directly
  * and no fid is opened. P9FS_HOST_NONE: not asked yet; P9FS_HOST_REFUSED:
  * the server or platform would not. Closed at evict.
+ *
+ * (link): a symlink's target as Twalkattr brought it, for the inode's
+ * life; NULL from servers without Twalkattr, which are asked each time.
  */
 #define P9FS_HOST_NONE    (-1)
 #define P9FS_HOST_REFUSED (-2)
@@ -47,6 +50,7 @@ struct p9fs_inode {
     uint32_t read_fid;      /* P9_NOFID when none */
     uint32_t read_iounit;
     int host;
+    char *link;             /* a symlink's target (k->shared), or NULL */
     bool attr_valid;
     struct rt_lock lock;    /* attr, attr_valid */
     struct p9_attr attr;

@@ -128,7 +128,7 @@ static int file_channel(struct kernel *k, bool user, struct p9_client **out)
                    "%d (%d)\n", chan, err);
             return err;
         }
-        p9_client_allow_lend(*c);   /* the monitor's own servers */
+        p9_client_own_server(*c);   /* the monitor's own servers */
     }
     *out = *c;
     return 0;

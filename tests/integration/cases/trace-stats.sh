@@ -34,7 +34,7 @@ grep -Eq '^ *[1-9][0-9]* +[0-9]+ +exit_group$' <<<"$ALL" || fail "--stats: no co
 grep -Eq '^ *[1-9][0-9]* +[0-9]+ +(mmap|openat)$' <<<"$ALL" || fail "--stats: no count for mmap/openat"
 [ "$(grep -c '[0-9]' <<<"$ALL")" -ge 5 ] || fail "--stats: table has fewer than 5 rows"
 # The 9P table: /bin/true's loader opens libc from the host root.
-grep -Eq '^ *[1-9][0-9]* +Twalk$' <<<"$ALL" || fail "--stats: no 9P Twalk count"
+grep -Eq '^ *[1-9][0-9]* +Twalk(attr)?$' <<<"$ALL" || fail "--stats: no 9P walk count"
 grep -Eq '^ *[1-9][0-9]* +total$' <<<"$(sed -n '/9P requests/,$p' <<<"$ALL")" ||
     fail "--stats: no 9P total"
 finish

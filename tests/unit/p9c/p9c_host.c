@@ -298,6 +298,18 @@ static void rversion(struct msg *m, uint16_t tag, uint32_t msize,
     putstr(m, version);
 }
 
+/* An Rgetattr body of (mode), size 4096. */
+static void put_attr(struct msg *m, uint32_t mode, uint8_t qtype)
+{
+    put64(m, 0x7ff);
+    putqid(m, qtype, 1);
+    put32(m, mode);
+    put32(m, 0);
+    put32(m, 0);
+    for (int i = 0; i < 15; i++) /* nlink .. data_version */
+        put64(m, i == 2 ? 4096 : 1);
+}
+
 /* Build the well-formed reply to request (req) into (m). */
 static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
                        int *readdir_calls)
@@ -351,13 +363,12 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
         break;
     case 24: /* Tgetattr */
         begin(m, 25, tag);
-        put64(m, 0x7ff);
-        putqid(m, 0x80, 1);
-        put32(m, 040755);
-        put32(m, 0);
-        put32(m, 0);
-        for (int i = 0; i < 17; i++)
-            put64(m, i == 2 ? 4096 : 1); /* size 4096 */
+        put_attr(m, 040755, 0x80);
+        break;
+    case 132: /* Twalkattr (lbox's own): a symlink */
+        begin(m, 133, tag);
+        put_attr(m, 0120777, 0x02);
+        putstr(m, "target");
         break;
     case 120: /* Tclunk */
         begin(m, 121, tag);
@@ -384,6 +395,7 @@ static const uint8_t g_broken_type[FAKE_COUNT] = {
     [FAKE_READLINK_TRUNC] = 22,
     [FAKE_READDIR_SLASH] = 40, [FAKE_READDIR_TOO_MUCH] = 40,
     [FAKE_GETATTR_SHORT] = 24,
+    [FAKE_WALKATTR_FILE_LINK] = 132, [FAKE_WALKATTR_LINK_EMPTY] = 132,
 };
 
 /* Replace (m) with the broken reply for (scenario), if this request is the
@@ -495,6 +507,16 @@ static int break_reply(int scenario, struct msg *m, const uint8_t *req,
         begin(m, 25, tag);
         put64(m, 0x7ff);
         putqid(m, 0x80, 1);
+        break;
+    case FAKE_WALKATTR_FILE_LINK:
+        begin(m, 133, tag);
+        put_attr(m, 0100644, 0);
+        putstr(m, "target");
+        break;
+    case FAKE_WALKATTR_LINK_EMPTY:
+        begin(m, 133, tag);
+        put_attr(m, 0120777, 0x02);
+        putstr(m, "");
         break;
     default:
         return 0;

@@ -50,6 +50,8 @@ enum p9c_fake {
     FAKE_READDIR_SLASH,     /* Rreaddir entry named "a/b" */
     FAKE_READDIR_TOO_MUCH,  /* Rreaddir count above the requested count */
     FAKE_GETATTR_SHORT,     /* Rgetattr cut after the qid */
+    FAKE_WALKATTR_FILE_LINK, /* Rwalkattr of a regular file with a target */
+    FAKE_WALKATTR_LINK_EMPTY, /* Rwalkattr of a symlink without one */
     FAKE_COUNT
 };
 

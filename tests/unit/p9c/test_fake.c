@@ -10,7 +10,7 @@
 #include "plat_hosted.h"
 
 enum op { OP_CONNECT, OP_ATTACH, OP_WALK, OP_READ, OP_READLINK,
-          OP_READDIR, OP_GETATTR };
+          OP_READDIR, OP_GETATTR, OP_WALKATTR };
 
 struct scenario {
     int fake;
@@ -44,7 +44,12 @@ static const struct scenario g_cases[] = {
     {FAKE_READDIR_TOO_MUCH, "rreaddir over request", OP_READDIR, -EPROTO,
      true},
     {FAKE_GETATTR_SHORT, "short rgetattr", OP_GETATTR, -EPROTO, true},
+    {FAKE_WALKATTR_FILE_LINK, "file with a target", OP_WALKATTR, -EPROTO, true},
+    {FAKE_WALKATTR_LINK_EMPTY, "symlink without one", OP_WALKATTR, -EPROTO,
+     true},
 };
+
+static struct rt_heap *g_shared;
 
 /* Run (op) on (root); the readdir op also parses what it got. */
 static long run_op(struct p9_client *c, enum op op, uint32_t root)
@@ -77,6 +82,17 @@ static long run_op(struct p9_client *c, enum op op, uint32_t root)
         while ((r = p9_dirent_next(buf, (size_t)n, &pos, &d)) == 1)
             ;
         return r;
+    case OP_WALKATTR: {
+        char *link;
+
+        n = p9_walkattr(c, root, "l", &fid, &a, &link);
+        if (n < 0)
+            return n;
+        n = link && !strcmp(link, "target") && (a.mode & S_IFMT) == S_IFLNK ? 0 : -1;
+        rt_heap_free(g_shared, link);
+        p9_clunk(c, fid);
+        return n;
+    }
     case OP_GETATTR:
         n = p9_getattr(c, root, P9_GETATTR_BASIC, &a);
         if (n == 0 && (a.mode != 040755 || a.size != 4096))
@@ -109,6 +125,7 @@ static void run_case(struct kernel *k, const struct scenario *s)
     CHECK_EQ(ret, 0);
     if (ret < 0)
         goto out;
+    p9_client_own_server(c);
     ret = p9_attach(c, "/x", 0, &root, NULL);
     if (s->op == OP_ATTACH) {
         CHECK_EQ(ret, s->expect);
@@ -149,7 +166,10 @@ static void test_good(struct kernel *k)
     if (c) {
         CHECK_EQ(p9_client_msize(c), 8192);
         CHECK_EQ(p9_attach(c, "/x", 0, &root, NULL), 0);
-        for (enum op op = OP_WALK; op <= OP_GETATTR; op++)
+        /* lbox's extensions go only to lbox's own server. */
+        CHECK_EQ(run_op(c, OP_WALKATTR, root), -EOPNOTSUPP);
+        p9_client_own_server(c);
+        for (enum op op = OP_WALK; op <= OP_WALKATTR; op++)
             CHECK_EQ(run_op(c, op, root), 0);
         CHECK_EQ(p9_clunk(c, root), 0);
         CHECK(!p9_client_is_dead(c));
@@ -167,6 +187,7 @@ int main(void)
     CHECK_EQ(test_kernel_init(&k, 16UL << 20), 0);
     CHECK_EQ(p9c_host_setup(dir, sizeof(dir)), 0); /* SIGPIPE off */
     p9c_host_cleanup(dir);
+    g_shared = k.shared;
     used = rt_heap_used(k.shared);
     test_good(&k);
     for (size_t i = 0; i < ARRAY_SIZE(g_cases); i++)

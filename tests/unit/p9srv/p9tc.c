@@ -321,16 +321,8 @@ static int fid_only(struct tc *c, uint8_t type, uint32_t fid)
 int tc_clunk(struct tc *c, uint32_t fid) { return fid_only(c, 120, fid); }
 int tc_remove(struct tc *c, uint32_t fid) { return fid_only(c, 122, fid); }
 
-int tc_getattr(struct tc *c, uint32_t fid, struct tc_attr *a)
+static void get_attr(struct tc *c, struct tc_attr *a)
 {
-    int err;
-
-    tc_begin(c, 24);
-    tc_u32(c, fid);
-    tc_u64(c, 0x3fff);
-    err = tc_rpc(c);
-    if (err)
-        return err;
     a->valid = tc_r64(c);
     tc_rqid(c, &a->qid);
     a->mode = tc_r32(c);
@@ -349,6 +341,36 @@ int tc_getattr(struct tc *c, uint32_t fid, struct tc_attr *a)
     tc_r64(c);
     for (int i = 0; i < 4; i++)
         tc_r64(c);
+}
+
+int tc_getattr(struct tc *c, uint32_t fid, struct tc_attr *a)
+{
+    int err;
+
+    tc_begin(c, 24);
+    tc_u32(c, fid);
+    tc_u64(c, 0x3fff);
+    err = tc_rpc(c);
+    if (err)
+        return err;
+    get_attr(c, a);
+    return c->rpos == c->ilen ? 0 : -EPROTO;
+}
+
+int tc_walkattr(struct tc *c, uint32_t fid, uint32_t newfid, const char *name,
+                struct tc_attr *a, char *link, size_t size)
+{
+    int err;
+
+    tc_begin(c, 132);
+    tc_u32(c, fid);
+    tc_u32(c, newfid);
+    tc_str(c, name);
+    err = tc_rpc(c);
+    if (err)
+        return err;
+    get_attr(c, a);
+    tc_rstr(c, link, size);
     return c->rpos == c->ilen ? 0 : -EPROTO;
 }
 

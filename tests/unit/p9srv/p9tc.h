@@ -86,6 +86,10 @@ struct tc_attr {
     uint64_t atime, mtime, ctime;
 };
 int tc_getattr(struct tc *c, uint32_t fid, struct tc_attr *a);
+/* lbox's Twalkattr: walk one name and get its attributes and, for a
+ * symlink, its target into (link) ("" otherwise). */
+int tc_walkattr(struct tc *c, uint32_t fid, uint32_t newfid, const char *name,
+                struct tc_attr *a, char *link, size_t size);
 int tc_setattr(struct tc *c, uint32_t fid, uint32_t valid, uint32_t mode,
                uint32_t uid, uint32_t gid, uint64_t size, uint64_t atime,
                uint64_t mtime);

@@ -332,6 +332,36 @@ static void test_modify(struct tc *c)
     CHECK(tc_lopen(c, 32, O_RDONLY, NULL) == -ELOOP);
     CHECK(tc_clunk(c, 32) == 0);
 
+    /* Twalkattr: the walk, the attributes and a symlink's target at once;
+     * nothing is created when any of it fails. */
+    {
+        struct tc_attr wa, ga;
+
+        CHECK(tc_walkattr(c, 1, 32, "sl", &wa, buf, sizeof(buf)) == 0);
+        CHECK(S_ISLNK(wa.mode) && !strcmp(buf, "hello.txt"));
+        CHECK(tc_clunk(c, 32) == 0);
+        CHECK(tc_walkattr(c, 1, 32, "back-not-yet", &wa, buf, sizeof(buf)) == -ENOENT);
+        CHECK(tc_clunk(c, 32) == -EBADF);
+        CHECK(tc_walkattr(c, 1, 32, "hello.txt", &wa, buf, sizeof(buf)) == 0);
+        CHECK(S_ISREG(wa.mode) && buf[0] == '\0' && wa.size == 12);
+        CHECK(tc_getattr(c, 32, &ga) == 0 && ga.qid.path == wa.qid.path &&
+              ga.mode == wa.mode && ga.size == wa.size);
+        CHECK(tc_walkattr(c, 1, 32, "hello.txt", &wa, buf, sizeof(buf)) == -EBADF);
+        CHECK(tc_walkattr(c, 1, 1, "hello.txt", &wa, buf, sizeof(buf)) == -EBADF);
+        /* ".." at the root stays there, as Twalk does. */
+        CHECK(tc_getattr(c, 1, &ga) == 0);
+        CHECK(tc_walkattr(c, 1, 35, "..", &wa, buf, sizeof(buf)) == 0);
+        CHECK(wa.qid.path == ga.qid.path && S_ISDIR(wa.mode));
+        CHECK(tc_clunk(c, 35) == 0);
+        CHECK(tc_walkattr(c, 1, 35, "a/b", &wa, buf, sizeof(buf)) < 0);
+        CHECK(tc_walkattr(c, 1, 35, "link_outside", &wa, buf, sizeof(buf)) == 0);
+        CHECK(S_ISLNK(wa.mode) && buf[0] != '\0');
+        CHECK(tc_clunk(c, 35) == 0);
+        CHECK(tc_walkattr(c, 999, 35, "hello.txt", &wa, buf, sizeof(buf)) == -EBADF);
+        CHECK(tc_clunk(c, 35) == -EBADF);
+        CHECK(tc_clunk(c, 32) == 0);
+    }
+
     /* Trename by fid, then the fid still reads the file. */
     CHECK(tc_walk1(c, 31, 33, "moved.txt") == 0);
     CHECK(tc_rename(c, 33, 1, "back.txt") == 0);
