@@ -397,6 +397,42 @@ out:
     return q;
 }
 
+/*
+ * Whole pages, page-aligned and without a header (file data that may be
+ * mapped into the guest): one-page runs, so they share the run list.
+ * Zeroed on the way out. rt_heap_page_free trusts (p) to be such a page
+ * of (h): the callers are lbox's own page tables, not the guest.
+ */
+void *rt_heap_page_alloc(struct rt_heap *h)
+{
+    char *p;
+
+    rt_lock(&h->lock, h->shared);
+    p = run_alloc(h, 1);
+    if (p)
+        h->used += PAGE;
+    rt_unlock(&h->lock, h->shared);
+    if (p)
+        memset(p, 0, PAGE);
+    return p;
+}
+
+void rt_heap_page_free(struct rt_heap *h, void *p)
+{
+    if (!p)
+        return;
+    rt_lock(&h->lock, h->shared);
+    if ((uintptr_t)p % PAGE == 0 && (char *)p >= h->start &&
+        (char *)p < h->bump) {
+        h->used -= PAGE;
+        run_insert(h, p, 1, 1);
+        trim_locked(h);
+    } else {
+        bad_pointer(h, p);
+    }
+    rt_unlock(&h->lock, h->shared);
+}
+
 char *rt_heap_strdup(struct rt_heap *h, const char *s)
 {
     size_t n = strlen(s) + 1;

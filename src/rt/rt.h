@@ -96,6 +96,9 @@ void *rt_heap_zalloc(struct rt_heap *h, size_t size);
 void *rt_heap_realloc(struct rt_heap *h, void *p, size_t size);
 void rt_heap_free(struct rt_heap *h, void *p);
 char *rt_heap_strdup(struct rt_heap *h, const char *s);
+/* One zeroed page, page-aligned, no header; free with rt_heap_page_free. */
+void *rt_heap_page_alloc(struct rt_heap *h);
+void rt_heap_page_free(struct rt_heap *h, void *p);
 /* Bytes handed out and not freed (for /proc/meminfo and leak tests). */
 size_t rt_heap_used(const struct rt_heap *h);
 /* Bytes of free runs that may still be backed by host pages. */

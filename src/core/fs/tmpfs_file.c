@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tmpfs regular-file data (core, kernel image): a sparse table of
- * page-sized blocks in the shared region; holes read as zeros.
+ * tmpfs regular-file data (core, kernel image): a sparse table of pages
+ * in the shared region (whole pages without a heap header, so a block
+ * costs one page and can be mapped); holes read as zeros.
  */
 #include "core/fs/tmpfs_internal.h"
 
@@ -36,7 +37,7 @@ static void free_blocks_from(struct inode *ino, struct tmpfs_node *n,
 
     for (size_t i = first; i < n->nblocks; i++) {
         if (n->blocks[i]) {
-            rt_heap_free(heap_of(ino), n->blocks[i]);
+            rt_heap_page_free(heap_of(ino), n->blocks[i]);
             n->blocks[i] = NULL;
             __atomic_sub_fetch(&ts->nr_blocks, 1, __ATOMIC_RELAXED);
         }
@@ -134,7 +135,7 @@ static long file_write(struct file *f, const void *buf, size_t size,
                 err = -ENOSPC;
                 break;
             }
-            n->blocks[bi] = rt_heap_zalloc(heap_of(ino), TMPFS_BLOCK);
+            n->blocks[bi] = rt_heap_page_alloc(heap_of(ino));
             if (!n->blocks[bi]) {
                 err = -ENOSPC;
                 break;

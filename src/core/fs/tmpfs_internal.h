@@ -9,7 +9,7 @@
 #include "core/fs/tmpfs.h"
 #include "core/fs/vfs_internal.h"
 
-#define TMPFS_BLOCK 4096u
+#define TMPFS_BLOCK ((unsigned)LBOX_PAGE_SIZE) /* one rt_heap page */
 
 struct tmpfs_sb {
     struct vfs_sb sb;

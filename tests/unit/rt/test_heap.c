@@ -127,6 +127,22 @@ static void test_basic(void)
     CHECK(all_zero(a + 4096, 8 * MIB - 4096));
     CHECK(rt_heap_resident_free(h) <= 128 * 4096);
 
+    /* Pages: aligned, zeroed, no header, reused, counted. */
+    {
+        char *p1 = rt_heap_page_alloc(h), *p2 = rt_heap_page_alloc(h);
+
+        CHECK(p1 && p2 && (uintptr_t)p1 % 4096 == 0 && (uintptr_t)p2 % 4096 == 0);
+        CHECK(p1 != p2 && all_zero(p1, 4096) && all_zero(p2, 4096));
+        CHECK_EQ(rt_heap_used(h), 8192);
+        memset(p1, 0xaa, 4096);
+        rt_heap_page_free(h, p1);
+        p1 = rt_heap_page_alloc(h);
+        CHECK(p1 && all_zero(p1, 4096));
+        rt_heap_page_free(h, p1);
+        rt_heap_page_free(h, p2);
+        CHECK_EQ(rt_heap_used(h), 0);
+    }
+
     /* Bad and double frees are ignored (logged once: one "ignoring free"
      * line on stderr is expected). */
     {
