@@ -60,6 +60,14 @@ int lbox_plat_page_protect(void *addr, size_t size, int prot);
 int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
                          unsigned flags, void **new_addr);
 
+/*
+ * Show the pages [src, src + size) of a LBOX_MAP_SHARED mapping also at
+ * (dst), replacing what is there, with protection (prot): both views are
+ * the same memory (a file page shared by lbox and a guest mapping). Both
+ * page-aligned. Does not block.
+ */
+int lbox_plat_page_alias(void *src, size_t size, void *dst, int prot);
+
 #define LBOX_ADVICE_DONTNEED 1  /* drop contents: private pages read back zero */
 #define LBOX_ADVICE_NORMAL   2  /* hints the host may ignore */
 int lbox_plat_page_advise(void *addr, size_t size, int advice);

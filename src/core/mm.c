@@ -16,10 +16,14 @@
 struct vma {
     uint64_t start, end;
     int prot;
-    unsigned flags;
+    unsigned flags;     /* MM_STACK, MM_GROWSDOWN, MM_SHARED, MM_WROTE */
     uint64_t off;
     char *name;         /* private heap; NULL for anonymous */
+    struct file *file;  /* MM_SHARED: referenced */
 };
+
+/* A shared area that was writable at some time: written back when it goes. */
+#define MM_WROTE 0x100
 
 struct mm {
     struct rt_heap *heap;
@@ -112,13 +116,31 @@ static int split_at(struct mm *mm, uint64_t addr)
         memmove(a + 1, a, (mm->n - i) * sizeof(*a));
         mm->n++;
         a[1].start = addr;
-        if (!(a->flags & MM_STACK) && a->name)
+        if (!(a->flags & MM_STACK) && (a->name || a->file))
             a[1].off = a->off + (addr - a->start);
         a[1].name = a->name ? rt_heap_strdup(mm->heap, a->name) : NULL;
+        a[1].file = a->file ? vfs_file_get(a->file) : NULL;
         a->end = addr;
         return 0;
     }
     return 0;
+}
+
+/* An area's shared file pages go back to the file (best effort: the
+ * host call that would report an error is the file's own writeback). */
+static void writeback(const struct vma *a)
+{
+    if (a->file && (a->flags & MM_WROTE))
+        vfs_file_writeback(a->file, a->off, a->end - a->start);
+}
+
+/* Drop what an area holds (its pages are the caller's). */
+static void vma_release(struct mm *mm, struct vma *a)
+{
+    writeback(a);
+    if (a->file)
+        vfs_file_put(a->file);
+    rt_heap_free(mm->heap, a->name);
 }
 
 /* Forget the records of [start, end) (the host side is the caller's). */
@@ -132,7 +154,7 @@ static int forget(struct mm *mm, uint64_t start, uint64_t end)
         struct vma *a = &mm->v[i];
 
         if (a->start >= start && a->end <= end) {
-            rt_heap_free(mm->heap, a->name);
+            vma_release(mm, a);
             memmove(a, a + 1, (mm->n - i - 1) * sizeof(*a));
             mm->n--;
         } else {
@@ -142,8 +164,10 @@ static int forget(struct mm *mm, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* Record an area; it takes its own reference to (file). */
 static int record(struct mm *mm, uint64_t start, uint64_t end, int prot,
-                  unsigned flags, uint64_t off, const char *name)
+                  unsigned flags, uint64_t off, const char *name,
+                  struct file *file)
 {
     unsigned i = 0;
 
@@ -156,7 +180,8 @@ static int record(struct mm *mm, uint64_t start, uint64_t end, int prot,
     memmove(&mm->v[i + 1], &mm->v[i], (mm->n - i) * sizeof(struct vma));
     mm->n++;
     mm->v[i] = (struct vma){start, end, prot, flags, off,
-                            name ? rt_heap_strdup(mm->heap, name) : NULL};
+                            name ? rt_heap_strdup(mm->heap, name) : NULL,
+                            file ? vfs_file_get(file) : NULL};
     return 0;
 }
 
@@ -218,6 +243,51 @@ static int fill_from_file(struct task *t, uint64_t addr, uint64_t len,
     return err;
 }
 
+/*
+ * Show the file's pages from (off) over the reserved [addr, addr + len):
+ * runs of pages that lie one after another in the shared region take one
+ * host call. Pages wholly past the end of the file stay the reserved
+ * zero pages (Linux: SIGBUS there).
+ */
+static int share_pages(struct task *t, uint64_t addr, uint64_t len, int prot,
+                       struct file *f, uint64_t off)
+{
+    uint64_t first = off / LBOX_PAGE_SIZE, n, i, run = 0;
+    struct vfs_stat st;
+    char *start = NULL, *pg;
+    int err;
+
+    err = vfs_fstat(t, f, &st);
+    if (err < 0)
+        return err;
+    n = len / LBOX_PAGE_SIZE;
+    if ((uint64_t)st.size <= off)
+        return 0;
+    n = MIN(n, ALIGN_UP((uint64_t)st.size - off, LBOX_PAGE_SIZE) / LBOX_PAGE_SIZE);
+    for (i = 0; i <= n; i++) {
+        pg = NULL;
+        if (i < n) {
+            err = vfs_file_map_page(f, first + i, (void **)&pg);
+            if (err < 0)
+                return err;
+            if (run && pg == start + run * LBOX_PAGE_SIZE) {
+                run++;
+                continue;
+            }
+        }
+        if (run) {
+            err = lbox_plat_page_alias(start, run * LBOX_PAGE_SIZE,
+                                       (void *)(addr + (i - run) * LBOX_PAGE_SIZE),
+                                       prot);
+            if (err < 0)
+                return err;
+        }
+        start = pg;
+        run = 1;
+    }
+    return 0;
+}
+
 long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
             unsigned flags, struct file *f, uint64_t off, const char *name)
 {
@@ -244,11 +314,14 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     /* A file with a host handle maps the host's pages over the reserved
      * range; other file contents are copied in, so those pages start
      * writable. */
-    host = f ? vfs_file_host(f) : -ENOSYS;
+    if (!f)
+        flags &= ~MM_SHARED;
+    host = f && !(flags & MM_SHARED) ? vfs_file_host(f) : -ENOSYS;
     if (host >= 0 && pflags == LBOX_MAP_FIXED)
         err = 0;    /* the file mapping below replaces what is there */
     else
-        err = lbox_plat_page_map(&where, len, f && host < 0
+        err = lbox_plat_page_map(&where, len,
+                                 f && host < 0 && !(flags & MM_SHARED)
                                      ? LBOX_PROT_READ | LBOX_PROT_WRITE : prot,
                                  pflags);
     if (err < 0)
@@ -260,7 +333,9 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
         return -ENOMEM;
     }
     if (f) {
-        if (host >= 0) {
+        if (flags & MM_SHARED) {
+            err = share_pages(t, addr, len, prot, f, off);
+        } else if (host >= 0) {
             err = lbox_plat_file_map(host, where, len, prot, off);
         } else {
             err = fill_from_file(t, addr, len, f, off);
@@ -275,8 +350,11 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
         if (path && vfs_file_path(f, &t->proc->root, path, VFS_PATH_MAX) >= 0)
             name = path;
     }
-    err = record(mm, addr, addr + len, prot, flags & (MM_STACK | MM_GROWSDOWN),
-                 off, name);
+    if (flags & MM_SHARED && (prot & LBOX_PROT_WRITE))
+        flags |= MM_WROTE;
+    err = record(mm, addr, addr + len, prot,
+                 flags & (MM_STACK | MM_GROWSDOWN | MM_SHARED | MM_WROTE),
+                 off, name, (flags & MM_SHARED) ? f : NULL);
     if (path)
         rt_heap_free(task_heap(t), path);
     if (err < 0) {
@@ -300,6 +378,39 @@ int mm_unmap(struct task *t, uint64_t addr, uint64_t len)
     return forget(mm, addr, end);
 }
 
+int mm_sync(struct task *t, uint64_t addr, uint64_t len)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t end, at = addr;
+    int err;
+
+    if (addr & (LBOX_PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    err = check_range(mm, addr, len, &end);
+    if (err < 0)
+        return err == -EINVAL ? -ENOMEM : err;
+    for (unsigned i = 0; i < mm->n && at < end; i++) {
+        const struct vma *a = &mm->v[i];
+        uint64_t s, e;
+
+        if (a->end <= at)
+            continue;
+        if (a->start > at)
+            return -ENOMEM;     /* a hole, as Linux says */
+        s = at;
+        e = MIN(a->end, end);
+        if (a->file && (a->flags & MM_WROTE)) {
+            err = vfs_file_writeback(a->file, a->off + (s - a->start), e - s);
+            if (err < 0)
+                return err;
+        }
+        at = e;
+    }
+    return at < end ? -ENOMEM : 0;
+}
+
 int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
 {
     struct mm *mm = t->proc->mm;
@@ -320,14 +431,26 @@ int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
             at = mm->v[i].end;
     if (at < end)
         return -ENOMEM;
+    /* A shared file area becomes writable only if its file was opened so. */
+    for (unsigned i = 0; i < mm->n; i++) {
+        const struct vma *a = &mm->v[i];
+
+        if (a->file && (prot & LBOX_PROT_WRITE) && a->start < end &&
+            addr < a->end && (a->file->flags & O_ACCMODE) != O_RDWR)
+            return -EACCES;
+    }
     err = lbox_plat_page_protect((void *)addr, end - addr, prot);
     if (err < 0)
         return err;
     if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
         return -ENOMEM;
-    for (unsigned i = 0; i < mm->n; i++)
-        if (mm->v[i].start >= addr && mm->v[i].end <= end)
+    for (unsigned i = 0; i < mm->n; i++) {
+        if (mm->v[i].start >= addr && mm->v[i].end <= end) {
             mm->v[i].prot = prot;
+            if (mm->v[i].file && (prot & LBOX_PROT_WRITE))
+                mm->v[i].flags |= MM_WROTE;
+        }
+    }
     return 0;
 }
 
@@ -347,11 +470,15 @@ static int rerecord(struct mm *mm, const struct vma *a, uint64_t old,
     struct vma copy = *a;
     int err;
 
+    if (copy.file)
+        vfs_file_get(copy.file);    /* forget() drops the area's own */
     forget(mm, old, old_end);
     forget(mm, to, to + len);
     err = record(mm, to, to + len, copy.prot, copy.flags,
-                 copy.off + (old - copy.start), name);
+                 copy.off + (old - copy.start), name, copy.file);
     rt_heap_free(mm->heap, name);
+    if (copy.file)
+        vfs_file_put(copy.file);
     return err;
 }
 
@@ -376,6 +503,11 @@ long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,
     a = find(mm, old_addr);
     if (!a || a->end < old_end)
         return -EFAULT;
+    /* A shared file area aliases pages of the kernel region: growing it
+     * on the host would show the region's next pages, so it may only
+     * shrink or move (a difference from Linux, docs/linux-compat.md). */
+    if (a->file && new_len > old_end - old_addr)
+        return -ENOMEM;
     if (flags & 2) {            /* MREMAP_FIXED */
         err = check_range(mm, new_addr, new_len, &new_end);
         if (err < 0)
@@ -476,7 +608,7 @@ void mm_clear_guest(struct task *t)
     for (unsigned i = 0; i < mm->n; i++) {
         lbox_plat_page_unmap((void *)mm->v[i].start,
                              mm->v[i].end - mm->v[i].start);
-        rt_heap_free(mm->heap, mm->v[i].name);
+        vma_release(mm, &mm->v[i]);
     }
     mm->n = 0;
     mm->brk_base = mm->brk_cur = 0;
@@ -527,7 +659,8 @@ size_t mm_format_maps(struct mm *mm, char *buf, size_t size)
             const struct vma *a = &mm->v[i];
             char perm[5] = {a->prot & LBOX_PROT_READ ? 'r' : '-',
                             a->prot & LBOX_PROT_WRITE ? 'w' : '-',
-                            a->prot & LBOX_PROT_EXEC ? 'x' : '-', 'p', 0};
+                            a->prot & LBOX_PROT_EXEC ? 'x' : '-',
+                            (a->flags & MM_SHARED) ? 's' : 'p', 0};
 
             pos = emit_line(buf, size, pos, a->start, a->end, perm, a->off,
                             (a->flags & MM_STACK) ? "[stack]" : a->name);

@@ -23,6 +23,7 @@
 #define MM_NOREPLACE 0x2  /* exactly at addr, -EEXIST if occupied */
 #define MM_STACK     0x4  /* show as [stack] */
 #define MM_GROWSDOWN 0x8
+#define MM_SHARED    0x10 /* MAP_SHARED of (f): the file's own pages */
 
 struct mm;
 
@@ -39,12 +40,17 @@ int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end,
  * Map (len) bytes of guest memory with (prot) (LBOX_PROT_*). Without
  * MM_FIXED/MM_NOREPLACE (addr) is a hint. With (f) the range is filled
  * from the file at (off) (a private copy; (f) is not kept beyond the name
- * shown in maps). (name) labels anonymous maps ("[heap]"); may be NULL.
- * Returns the address or -errno.
+ * shown in maps), or with MM_SHARED shows the file's own pages (the area
+ * holds a reference to (f); pages it may have written are written back
+ * when it goes and at msync). (name) labels anonymous maps ("[heap]");
+ * may be NULL. Returns the address or -errno.
  */
 long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
             unsigned flags, struct file *f, uint64_t off, const char *name);
 int mm_unmap(struct task *t, uint64_t addr, uint64_t len);
+/* msync(2): write shared file pages of the range back; -ENOMEM when part
+ * of it is not mapped. */
+int mm_sync(struct task *t, uint64_t addr, uint64_t len);
 int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot);
 /* mremap(2) semantics: (flags) MREMAP_MAYMOVE 1, MREMAP_FIXED 2. */
 long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,

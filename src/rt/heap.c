@@ -403,12 +403,30 @@ out:
  * Zeroed on the way out. rt_heap_page_free trusts (p) to be such a page
  * of (h): the callers are lbox's own page tables, not the guest.
  */
+/* One page off the head of the first run, so that pages taken one after
+ * another lie in address order (a file's pages then map in few calls). */
+static char *page_take(struct rt_heap *h)
+{
+    struct free_run *r = h->runs, *rest;
+
+    if (!r || r->npages == 1)
+        return run_alloc(h, 1);
+    rest = (struct free_run *)((char *)r + PAGE);
+    rest->magic = MAGIC_FREE_RUN;
+    rest->npages = r->npages - 1;
+    rest->resident = r->resident ? r->resident - 1 : 0;
+    rest->next = r->next;
+    h->resident -= r->resident - rest->resident;
+    h->runs = rest;
+    return (char *)r;
+}
+
 void *rt_heap_page_alloc(struct rt_heap *h)
 {
     char *p;
 
     rt_lock(&h->lock, h->shared);
-    p = run_alloc(h, 1);
+    p = page_take(h);
     if (p)
         h->used += PAGE;
     rt_unlock(&h->lock, h->shared);

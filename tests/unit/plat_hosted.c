@@ -122,6 +122,15 @@ int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
     return 0;
 }
 
+int lbox_plat_page_alias(void *src, size_t size, void *dst, int prot)
+{
+    void *p = mremap(src, 0, size, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+
+    if (p == MAP_FAILED)
+        return neg_errno();
+    return lbox_plat_page_protect(dst, size, prot);
+}
+
 int lbox_plat_page_advise(void *addr, size_t size, int advice)
 {
     int a;

@@ -36,7 +36,11 @@ static void free_blocks_from(struct inode *ino, struct tmpfs_node *n,
     struct tmpfs_sb *ts = tmpfs_sb_of(ino);
 
     for (size_t i = first; i < n->nblocks; i++) {
-        if (n->blocks[i]) {
+        if (n->blocks[i] && n->shared_maps) {
+            /* A guest mapping may still show the page: keep it (as
+             * zeros, what the file now holds there) until evict. */
+            memset(n->blocks[i], 0, TMPFS_BLOCK);
+        } else if (n->blocks[i]) {
             rt_heap_page_free(heap_of(ino), n->blocks[i]);
             n->blocks[i] = NULL;
             __atomic_sub_fetch(&ts->nr_blocks, 1, __ATOMIC_RELAXED);
@@ -48,6 +52,7 @@ void tmpfs_free_data(struct inode *ino)
 {
     struct tmpfs_node *n = tmpfs_node_of(ino);
 
+    n->shared_maps = false;     /* evict: no mapping is left */
     free_blocks_from(ino, n, 0);
     rt_heap_free(heap_of(ino), n->blocks);
     n->blocks = NULL;
@@ -157,6 +162,34 @@ static long file_write(struct file *f, const void *buf, size_t size,
     return (long)done;
 }
 
+/* The block itself: a shared mapping and read/write see one copy. */
+static int file_map_page(struct file *f, uint64_t idx, void **page)
+{
+    struct inode *ino = f->inode;
+    struct tmpfs_sb *ts = tmpfs_sb_of(ino);
+    struct tmpfs_node *n = tmpfs_node_of(ino);
+    int err;
+
+    if (idx >= TMPFS_MAX_FILE_SIZE / TMPFS_BLOCK)
+        return -EFBIG;
+    rt_lock(&ts->lock, true);
+    err = grow_table(ino, n, (size_t)idx + 1);
+    if (!err && !n->blocks[idx]) {
+        if (__atomic_load_n(&ts->nr_blocks, __ATOMIC_RELAXED) >= ts->max_blocks)
+            err = -ENOMEM;
+        else if (!(n->blocks[idx] = rt_heap_page_alloc(heap_of(ino))))
+            err = -ENOMEM;
+        else
+            __atomic_add_fetch(&ts->nr_blocks, 1, __ATOMIC_RELAXED);
+    }
+    if (!err) {
+        n->shared_maps = true;
+        *page = n->blocks[idx];
+    }
+    rt_unlock(&ts->lock, true);
+    return err;
+}
+
 static int file_fsync(struct file *f)
 {
     (void)f;
@@ -167,4 +200,5 @@ const struct file_ops tmpfs_file_ops = {
     .read = file_read,
     .write = file_write,
     .fsync = file_fsync,
+    .map_page = file_map_page,
 };

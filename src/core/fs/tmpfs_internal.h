@@ -38,6 +38,8 @@ struct tmpfs_node {
     /* regular files: sparse block table, NULL blocks read as zeros */
     uint8_t **blocks;
     size_t nblocks;
+    bool shared_maps;     /* a page was ever shared with a guest mapping:
+                             pages are not freed before evict */
     /* symlinks */
     char *target;
 };

@@ -133,6 +133,17 @@ struct file_ops {
      * file's data, for reads straight into guest memory and private
      * mappings of the host's pages; -ENOSYS when there is none. */
     int (*host_handle)(struct file *f);
+    /*
+     * Optional, for MAP_SHARED: the page holding the file's bytes at page
+     * index (idx), in the shared region and page-aligned, made if need be
+     * (zeroed, or read in). It stays the file's until the inode is
+     * evicted, so a guest mapping may show it; a mapping keeps a
+     * reference to the file and so to the inode.
+     */
+    int (*map_page)(struct file *f, uint64_t idx, void **page);
+    /* Optional: write the file's pages in [off, off + len) back to where
+     * the file lives (shared mappings may have changed them). */
+    int (*writeback)(struct file *f, uint64_t off, uint64_t len);
     /* Optional: seek for files whose size is not getattr's (VFS default
      * handles SEEK_SET/CUR/END from getattr). */
     long (*llseek)(struct file *f, int64_t off, int whence);
@@ -284,6 +295,11 @@ long vfs_write(struct task *t, struct file *f, const void *buf, size_t size);
  * host faults on it safely and returns -EFAULT or a short count).
  */
 int vfs_file_host(struct file *f);
+/* The file ops above, -ENODEV where the file has no such pages; writeback
+ * is 0 where there is nothing to write back. */
+int vfs_file_map_page(struct file *f, uint64_t idx, void **page);
+bool vfs_file_shareable(const struct file *f);
+int vfs_file_writeback(struct file *f, uint64_t off, uint64_t len);
 long vfs_read_host(struct task *t, struct file *f, void *buf, size_t size,
                    int64_t off);
 long vfs_pread(struct task *t, struct file *f, void *buf, size_t size,

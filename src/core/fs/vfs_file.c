@@ -212,6 +212,28 @@ int vfs_file_host(struct file *f)
     return f->ops->host_handle(f);
 }
 
+int vfs_file_map_page(struct file *f, uint64_t idx, void **page)
+{
+    if (!S_ISREG(f->inode->mode) || !f->ops || !f->ops->map_page)
+        return -ENODEV;
+    return f->ops->map_page(f, idx, page);
+}
+
+/* On a read-only mount nothing in the sandbox changes a file, so a
+ * private copy cannot be told from a shared view and costs no pages. */
+bool vfs_file_shareable(const struct file *f)
+{
+    return S_ISREG(f->inode->mode) && !f->inode->sb->read_only && f->ops &&
+           f->ops->map_page;
+}
+
+int vfs_file_writeback(struct file *f, uint64_t off, uint64_t len)
+{
+    if (!f->ops || !f->ops->writeback)
+        return 0;
+    return f->ops->writeback(f, off, len);
+}
+
 long vfs_read_host(struct task *t, struct file *f, void *buf, size_t size,
                    int64_t off)
 {

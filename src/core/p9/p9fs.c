@@ -30,13 +30,70 @@ static bool name_ok(const char *name)
  * symlink's target or NULL, becomes the inode's. On failure (fid) is
  * clunked and (link) freed.
  */
+static struct p9fs_inode **ihash_head(struct p9fs_sb *ps, uint64_t qpath)
+{
+    return &ps->ihash[(qpath ^ (qpath >> 17)) % P9FS_IHASH];
+}
+
+/*
+ * Under ps->ilock: the live inode of the same file, referenced, with the
+ * attributes just fetched (this is how an open revalidates), or NULL.
+ */
+static struct inode *ihash_take(struct p9fs_sb *ps, const struct p9_attr *a)
+{
+    for (struct p9fs_inode *pi = *ihash_head(ps, a->qid.path); pi; pi = pi->hnext) {
+        struct inode *ino = pi->inode;
+        uint32_t refs = __atomic_load_n(&ino->refs, __ATOMIC_ACQUIRE);
+
+        if (pi->inode->ino != a->qid.path ||
+            (ino->mode & S_IFMT) != (a->mode & S_IFMT))
+            continue;
+        /* Going away (evict waits for ilock): make a new one. */
+        do {
+            if (refs == 0)
+                return NULL;
+        } while (!__atomic_compare_exchange_n(&ino->refs, &refs, refs + 1, false,
+                                              __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+        rt_lock(&pi->lock, true);
+        pi->attr = *a;
+        pi->attr_valid = true;
+        rt_unlock(&pi->lock, true);
+        __atomic_store_n(&ino->mode, a->mode, __ATOMIC_RELAXED);
+        return ino;
+    }
+    return NULL;
+}
+
+static void ihash_remove(struct p9fs_sb *ps, struct p9fs_inode *pi)
+{
+    rt_lock(&ps->ilock, true);
+    for (struct p9fs_inode **pp = ihash_head(ps, pi->inode->ino); *pp;
+         pp = &(*pp)->hnext) {
+        if (*pp == pi) {
+            *pp = pi->hnext;
+            break;
+        }
+    }
+    rt_unlock(&ps->ilock, true);
+}
+
 static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
                      char *link, struct inode **out)
 {
     struct p9fs_sb *ps = sb->priv;
-    struct p9fs_inode *pi;
+    struct p9fs_inode *pi, **head;
     struct inode *ino;
 
+    rt_lock(&ps->ilock, true);
+    ino = ihash_take(ps, a);
+    if (ino) {
+        rt_unlock(&ps->ilock, true);
+        if (link)
+            rt_heap_free(sb->k->shared, link);
+        p9_clunk(ps->c, fid);   /* the inode has its own */
+        *out = ino;
+        return 0;
+    }
     pi = rt_heap_zalloc(sb->k->shared, sizeof(*pi));
     if (!pi)
         goto out_clunk;
@@ -53,9 +110,15 @@ static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
         rt_heap_free(sb->k->shared, pi);
         goto out_clunk;
     }
+    pi->inode = ino;
+    head = ihash_head(ps, a->qid.path);
+    pi->hnext = *head;
+    *head = pi;
+    rt_unlock(&ps->ilock, true);
     *out = ino;
     return 0;
 out_clunk:
+    rt_unlock(&ps->ilock, true);
     if (link)
         rt_heap_free(sb->k->shared, link);
     p9_clunk(ps->c, fid);
@@ -352,6 +415,8 @@ static int p9fs_setattr(struct inode *ino, const struct vfs_setattr *sa)
         ia.valid |= P9_SETATTR_CTIME;
     ret = p9_setattr(p9fs_client(ino), p9fs_fid(ino), &ia);
     p9fs_attr_stale(ino); /* even on failure: a partial change is possible */
+    if (ret == 0 && (ia.valid & P9_SETATTR_SIZE))
+        p9fs_pages_truncate(ino, ia.size);
     return ret;
 }
 
@@ -383,6 +448,8 @@ static void p9fs_evict(struct inode *ino)
 
     if (!pi)
         return;
+    ihash_remove(ino->sb->priv, pi);
+    p9fs_pages_free(ino);
     if (pi->open_fid != P9_NOFID)
         p9_clunk(p9fs_client(ino), pi->open_fid);
     if (pi->read_fid != P9_NOFID)
@@ -431,6 +498,7 @@ int p9fs_mount(struct kernel *k, struct p9_client *c, const char *aname,
         goto out_free;
     ps->c = c;
     ps->uid = uid;
+    ps->ilock = (struct rt_lock)RT_LOCK_INIT;
     vfs_sb_init(sb, k, V9FS_MAGIC, "9p", src, ps);
     sb->read_only = read_only;
     /* The rules (docs/linux-compat.md): names and attributes are cached;

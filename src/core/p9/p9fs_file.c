@@ -3,6 +3,15 @@
  * p9fs open files (core, kernel image): open walks a clone of the inode's
  * fid and Tlopens it; read, write, fsync and directory listing run on that
  * opened fid, which release clunks.
+ *
+ * Page cache: a file of an rw mount that is mapped MAP_SHARED gets whole
+ * pages (rt_heap pages of the shared region, so the guest mapping shows
+ * them), read in at the first mapping of each and kept until evict.
+ * While an inode has any, read() takes cached pages from the cache and
+ * write() goes to the server and into the cache, so mappings, read and
+ * write agree. There is no dirty tracking: a shared mapping that was
+ * writable writes all its pages (below the file's size) back at msync,
+ * munmap and exit; fsync writes every cached page back.
  */
 #include <lbox/platform.h>
 
@@ -20,6 +29,194 @@ struct p9fs_file {
     uint64_t dnext;      /* the f->pos the entry at dpos continues from */
 };
 
+#define PAGE LBOX_PAGE_SIZE
+
+/* The cached page (idx) of (pi), or NULL. */
+static uint8_t *page_at(struct p9fs_inode *pi, uint64_t idx)
+{
+    uint8_t *p = NULL;
+
+    rt_lock(&pi->lock, true);
+    if (idx < pi->npages)
+        p = pi->pages[idx];
+    rt_unlock(&pi->lock, true);
+    return p;
+}
+
+static bool has_pages(struct p9fs_inode *pi)
+{
+    return __atomic_load_n(&pi->pages, __ATOMIC_ACQUIRE) != NULL;
+}
+
+/* read() of an inode with a page cache: cached pages from the cache, the
+ * rest from the server, one page at a time. */
+static long cached_read(struct file *f, void *buf, size_t size, uint64_t pos)
+{
+    struct p9fs_file *pf = f->priv;
+    struct p9fs_inode *pi = f->inode->priv;
+    struct vfs_stat st;
+    size_t done = 0;
+    int ret;
+
+    ret = vfs_getattr(f->inode, &st);
+    if (ret < 0)
+        return ret;
+    if (pos >= (uint64_t)st.size)
+        return 0;
+    size = MIN(size, (uint64_t)st.size - pos);
+    while (done < size) {
+        uint64_t at = pos + done;
+        size_t c = MIN(size - done, PAGE - at % PAGE);
+        uint8_t *pg = page_at(pi, at / PAGE);
+        long n;
+
+        if (pg) {
+            memcpy((char *)buf + done, pg + at % PAGE, c);
+            n = (long)c;
+        } else {
+            n = p9_read(p9fs_client(f->inode), pf->fid, at, (char *)buf + done,
+                        c, pf->iounit);
+        }
+        if (n <= 0)
+            return done ? (long)done : n;
+        done += (size_t)n;
+        if ((size_t)n < c)
+            break;
+    }
+    return (long)done;
+}
+
+/* After write() put (size) bytes at (pos): copy them into cached pages. */
+static void cache_written(struct p9fs_inode *pi, const void *buf, size_t size,
+                          uint64_t pos)
+{
+    for (size_t done = 0; done < size;) {
+        uint64_t at = pos + done;
+        size_t c = MIN(size - done, PAGE - at % PAGE);
+        uint8_t *pg = page_at(pi, at / PAGE);
+
+        if (pg)
+            memcpy(pg + at % PAGE, (const char *)buf + done, c);
+        done += c;
+    }
+}
+
+static int p9fs_map_page(struct file *f, uint64_t idx, void **page)
+{
+    struct p9fs_file *pf = f->priv;
+    struct inode *ino = f->inode;
+    struct p9fs_inode *pi = ino->priv;
+    struct rt_heap *h = ino->sb->k->shared;
+    uint8_t *pg, **tab;
+    size_t cap;
+    long n;
+
+    if (pf->fid == P9_NOFID || idx > (uint64_t)INT64_MAX / PAGE)
+        return -ENODEV;
+    pg = page_at(pi, idx);
+    if (pg)
+        goto out;
+    pg = rt_heap_page_alloc(h);
+    if (!pg)
+        return -ENOMEM;
+    n = p9_read(p9fs_client(ino), pf->fid, idx * PAGE, pg, PAGE, pf->iounit);
+    if (n < 0) {
+        rt_heap_page_free(h, pg);
+        return (int)n;
+    }
+    rt_lock(&pi->lock, true);
+    if (idx >= pi->npages) {
+        cap = pi->npages ? pi->npages : 16;
+        while (cap <= idx)
+            cap *= 2;
+        tab = rt_heap_realloc(h, pi->pages, cap * sizeof(*tab));
+        if (!tab) {
+            rt_unlock(&pi->lock, true);
+            rt_heap_page_free(h, pg);
+            return -ENOMEM;
+        }
+        memset(tab + pi->npages, 0, (cap - pi->npages) * sizeof(*tab));
+        __atomic_store_n(&pi->pages, tab, __ATOMIC_RELEASE);
+        pi->npages = cap;
+    }
+    if (pi->pages[idx]) {           /* filled meanwhile: keep that one */
+        rt_heap_page_free(h, pg);
+        pg = pi->pages[idx];
+    } else {
+        pi->pages[idx] = pg;
+    }
+    rt_unlock(&pi->lock, true);
+out:
+    *page = pg;
+    return 0;
+}
+
+/* Write the cached pages of [off, off + len) below the file's size back
+ * through (f)'s fid, which must be open for writing. */
+static int p9fs_writeback(struct file *f, uint64_t off, uint64_t len)
+{
+    struct p9fs_file *pf = f->priv;
+    struct p9fs_inode *pi = f->inode->priv;
+    struct vfs_stat st;
+    uint64_t end;
+    int ret;
+
+    if (!has_pages(pi) || (f->flags & O_ACCMODE) == O_RDONLY ||
+        pf->fid == P9_NOFID)
+        return 0;
+    ret = vfs_getattr(f->inode, &st);
+    if (ret < 0)
+        return ret;
+    if (__builtin_add_overflow(off, len, &end) || end > (uint64_t)st.size)
+        end = (uint64_t)st.size;
+    for (uint64_t at = ALIGN_DOWN(off, PAGE); at < end; at += PAGE) {
+        uint8_t *pg = page_at(pi, at / PAGE);
+        size_t c = (size_t)MIN(PAGE, end - at);
+        long n;
+
+        if (!pg)
+            continue;
+        n = p9_write(p9fs_client(f->inode), pf->fid, at, pg, c, pf->iounit);
+        if (n < 0)
+            return (int)n;
+        if ((size_t)n < c)
+            return -EIO;
+    }
+    p9fs_attr_stale(f->inode);
+    return 0;
+}
+
+void p9fs_pages_truncate(struct inode *ino, uint64_t size)
+{
+    struct p9fs_inode *pi = ino->priv;
+
+    rt_lock(&pi->lock, true);
+    for (size_t i = 0; i < pi->npages; i++) {
+        uint64_t at = (uint64_t)i * PAGE;
+
+        if (!pi->pages[i] || at + PAGE <= size)
+            continue;
+        /* A mapping may show the page: zero it, never free it here. */
+        if (size > at)
+            memset(pi->pages[i] + (size - at), 0, PAGE - (size - at));
+        else
+            memset(pi->pages[i], 0, PAGE);
+    }
+    rt_unlock(&pi->lock, true);
+}
+
+void p9fs_pages_free(struct inode *ino)
+{
+    struct p9fs_inode *pi = ino->priv;
+    struct rt_heap *h = ino->sb->k->shared;
+
+    for (size_t i = 0; i < pi->npages; i++)
+        rt_heap_page_free(h, pi->pages[i]);
+    rt_heap_free(h, pi->pages);
+    pi->pages = NULL;
+    pi->npages = 0;
+}
+
 static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
 {
     struct p9fs_file *pf = f->priv;
@@ -31,6 +228,8 @@ static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
         return -EBADF;
     else if (S_ISDIR(f->inode->mode))
         return -EISDIR;
+    else if (has_pages(f->inode->priv))
+        n = cached_read(f, buf, size, *pos);
     else
         n = p9_read(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
     if (n > 0)
@@ -52,6 +251,8 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
         return -EFBIG;
     n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
     p9fs_attr_stale(f->inode);
+    if (n > 0 && has_pages(f->inode->priv))
+        cache_written(f->inode->priv, buf, (size_t)n, *pos);
     if (n > 0)
         *pos += (uint64_t)n;
     return n;
@@ -114,6 +315,7 @@ static int p9fs_host_handle(struct file *f)
 static int p9fs_fsync(struct file *f)
 {
     struct p9fs_file *pf = f->priv;
+    int ret;
 
     if (pf->host >= 0)
         return 0;
@@ -121,6 +323,9 @@ static int p9fs_fsync(struct file *f)
         return -EBADF;
     if (pf->shared)
         return 0; /* read-only mount: nothing of lbox's to write */
+    ret = p9fs_writeback(f, 0, UINT64_MAX);
+    if (ret < 0)
+        return ret;
     return p9_fsync(p9fs_client(f->inode), pf->fid, /*datasync=*/false);
 }
 
@@ -146,6 +351,8 @@ static const struct file_ops p9fs_file_ops = {
     .fsync = p9fs_fsync,
     .release = p9fs_release,
     .host_handle = p9fs_host_handle,
+    .map_page = p9fs_map_page,
+    .writeback = p9fs_writeback,
 };
 
 /*

@@ -10,10 +10,20 @@
 #include "core/p9/p9_client.h"
 #include "core/p9/p9fs.h"
 
-/* vfs_sb.priv */
+/*
+ * vfs_sb.priv. (ihash): the live inodes by qid path, so that every name of
+ * one host file (hard links, a name looked up again at open) is one lbox
+ * inode, with one attribute cache and one page cache. A live inode's fid
+ * keeps the host file open on the server, so its inode number cannot be
+ * reused meanwhile.
+ */
+#define P9FS_IHASH 256
+struct p9fs_inode;
 struct p9fs_sb {
     struct p9_client *c;
     uint32_t uid;
+    struct rt_lock ilock;   /* ihash and its chains */
+    struct p9fs_inode *ihash[P9FS_IHASH];
 };
 
 /*
@@ -44,6 +54,8 @@ struct p9fs_sb {
 #define P9FS_HOST_NONE    (-1)
 #define P9FS_HOST_REFUSED (-2)
 struct p9fs_inode {
+    struct inode *inode;
+    struct p9fs_inode *hnext;
     uint32_t fid;
     uint32_t open_fid;      /* P9_NOFID when none */
     uint32_t open_iounit;
@@ -52,8 +64,10 @@ struct p9fs_inode {
     int host;
     char *link;             /* a symlink's target (k->shared), or NULL */
     bool attr_valid;
-    struct rt_lock lock;    /* attr, attr_valid */
+    struct rt_lock lock;    /* attr, attr_valid, pages, npages */
     struct p9_attr attr;
+    uint8_t **pages;        /* page cache, see p9fs_file.c; NULL: none */
+    size_t npages;
 };
 
 /* Attributes of (ino) changed under lbox's hands: ask the server next. */
@@ -71,5 +85,9 @@ static inline uint32_t p9fs_fid(const struct inode *ino)
 
 /* The inode_ops.open hook (p9fs_file.c). */
 int p9fs_open(struct inode *ino, struct file *f, struct task *t);
+/* Page cache (p9fs_file.c): zero what lies past (size) after a truncate;
+ * free it all at evict. */
+void p9fs_pages_truncate(struct inode *ino, uint64_t size);
+void p9fs_pages_free(struct inode *ino);
 
 #endif /* LBOX_CORE_P9FS_INTERNAL_H */

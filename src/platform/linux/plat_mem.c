@@ -63,6 +63,23 @@ int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
     return 0;
 }
 
+/* mremap with old_size 0 makes a second mapping of a shared one. */
+int lbox_plat_page_alias(void *src, size_t size, void *dst, int prot)
+{
+    long r;
+
+    if (((uintptr_t)src | (uintptr_t)dst | size) & (LBOX_PAGE_SIZE - 1) ||
+        !size)
+        return -EINVAL;
+    r = lbox_gate_syscall(HNR_mremap, (long)src, 0, (long)size,
+                          H_MREMAP_MAYMOVE | H_MREMAP_FIXED, (long)dst, 0);
+    if (r < 0 && r > -4096)
+        return (int)r;
+    if (prot == (LBOX_PROT_READ | LBOX_PROT_WRITE))
+        return 0;
+    return lbox_plat_page_protect(dst, size, prot);
+}
+
 int lbox_plat_page_advise(void *addr, size_t size, int advice)
 {
     switch (advice) {

@@ -35,6 +35,12 @@ int lbox_plat_page_remap(void *old_addr, size_t old_size, size_t new_size,
     return -ENOSYS;
 }
 
+int lbox_plat_page_alias(void *src, size_t size, void *dst, int prot)
+{
+    (void)src, (void)size, (void)dst, (void)prot;
+    return -ENOSYS;
+}
+
 int lbox_plat_page_advise(void *addr, size_t size, int advice)
 {
     (void)addr, (void)size, (void)advice;

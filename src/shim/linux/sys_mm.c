@@ -64,19 +64,28 @@ long sys_mmap(struct task *t, const uint64_t a[6])
             ret = -EACCES;
             goto out;
         }
-        /*
-         * Shared and writable needs a file open for writing (Linux's
-         * EACCES); with one, it would need the page cache to write
-         * back, so until then it is refused rather than lose writes.
-         */
-        if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE &&
-            (prot & LBOX_PROT_WRITE)) {
-            ret = (f->flags & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
-            goto out;
-        }
         if (!S_ISREG(f->inode->mode)) {
             ret = -ENODEV;
             goto out;
+        }
+        /*
+         * Shared and writable needs a file open for writing (Linux's
+         * EACCES). A file whose pages lbox holds (tmpfs, the page cache
+         * of an rw mount) is shared for real; a writable shared mapping
+         * of any other is refused rather than lose writes, and a
+         * read-only one is a copy no one can tell apart.
+         */
+        if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE) {
+            if ((prot & LBOX_PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR) {
+                ret = -EACCES;
+                goto out;
+            }
+            if (vfs_file_shareable(f)) {
+                mflags |= MM_SHARED;
+            } else if (prot & LBOX_PROT_WRITE) {
+                ret = -ENODEV;
+                goto out;
+            }
         }
     }
     /* Shared anonymous memory is mapped private: with one process in the
@@ -91,6 +100,16 @@ out:
 long sys_munmap(struct task *t, const uint64_t a[6])
 {
     return mm_unmap(t, a[0], a[1]);
+}
+
+/* MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4: every form writes back now. */
+long sys_msync(struct task *t, const uint64_t a[6])
+{
+    unsigned flags = (unsigned)a[2];
+
+    if (flags & ~7u || (flags & 5) == 5)
+        return -EINVAL;
+    return mm_sync(t, a[0], a[1]);
 }
 
 long sys_mprotect(struct task *t, const uint64_t a[6])
