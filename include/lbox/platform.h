@@ -199,10 +199,11 @@ long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle);
 /* --- Host files lent by a file server ------------------------------------ */
 
 /*
- * A file server may lend the sandbox a read-only handle to a regular file
- * of a read-only mount, so that reads and private mappings of it reach the
- * host's page cache directly instead of crossing the channel. A handle
- * allows nothing but these three calls. A platform without handles never
+ * A file server may lend the sandbox a handle to a regular file: read-only
+ * for reads and private mappings, or (files of an rw mount, for
+ * MAP_SHARED) read-write, so that they reach the host's page cache
+ * directly instead of crossing the channel. A handle allows nothing but
+ * these three calls. A platform without handles never
  * receives one and returns -ENOSYS here; the core then reads through 9P.
  */
 
@@ -212,10 +213,13 @@ long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle);
 long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off);
 
 /* Map (size) bytes of the file from (off) exactly at (addr), replacing
- * what is there, private copy-on-write: writes never reach the file.
- * Pages past the end of the file fault when touched, as on Linux. */
+ * what is there: private copy-on-write (writes never reach the file), or
+ * with LBOX_FILE_SHARED the file's own pages (a handle lent read-write,
+ * for PROT_WRITE). Pages past the end of the file fault when touched, as
+ * on Linux. */
+#define LBOX_FILE_SHARED 0x1
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
-                       uint64_t off);
+                       uint64_t off, unsigned flags);
 
 void lbox_plat_file_close(int handle);
 

@@ -24,6 +24,8 @@ struct vma {
 
 /* A shared area that was writable at some time: written back when it goes. */
 #define MM_WROTE 0x100
+/* A shared area that shows pages of the kernel region (not a host file). */
+#define MM_ALIAS 0x200
 
 struct mm {
     struct rt_heap *heap;
@@ -334,9 +336,14 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     }
     if (f) {
         if (flags & MM_SHARED) {
-            err = share_pages(t, addr, len, prot, f, off);
+            host = vfs_file_shared_host(f);
+            if (host >= 0)
+                err = lbox_plat_file_map(host, where, len, prot, off,
+                                         LBOX_FILE_SHARED);
+            else if (!(err = share_pages(t, addr, len, prot, f, off)))
+                flags |= MM_ALIAS;
         } else if (host >= 0) {
-            err = lbox_plat_file_map(host, where, len, prot, off);
+            err = lbox_plat_file_map(host, where, len, prot, off, 0);
         } else {
             err = fill_from_file(t, addr, len, f, off);
             if (!err)
@@ -353,7 +360,8 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     if (flags & MM_SHARED && (prot & LBOX_PROT_WRITE))
         flags |= MM_WROTE;
     err = record(mm, addr, addr + len, prot,
-                 flags & (MM_STACK | MM_GROWSDOWN | MM_SHARED | MM_WROTE),
+                 flags & (MM_STACK | MM_GROWSDOWN | MM_SHARED | MM_WROTE |
+                          MM_ALIAS),
                  off, name, (flags & MM_SHARED) ? f : NULL);
     if (path)
         rt_heap_free(task_heap(t), path);
@@ -503,10 +511,10 @@ long mm_remap(struct task *t, uint64_t old_addr, uint64_t old_len,
     a = find(mm, old_addr);
     if (!a || a->end < old_end)
         return -EFAULT;
-    /* A shared file area aliases pages of the kernel region: growing it
-     * on the host would show the region's next pages, so it may only
-     * shrink or move (a difference from Linux, docs/linux-compat.md). */
-    if (a->file && new_len > old_end - old_addr)
+    /* An area that shows pages of the kernel region: growing it on the
+     * host would show the region's next pages, so it may only shrink or
+     * move (a difference from Linux, docs/linux-compat.md). */
+    if ((a->flags & MM_ALIAS) && new_len > old_end - old_addr)
         return -ENOMEM;
     if (flags & 2) {            /* MREMAP_FIXED */
         err = check_range(mm, new_addr, new_len, &new_end);

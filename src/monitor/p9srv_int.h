@@ -20,9 +20,9 @@ enum {
     P9_TVERSION = 100, P9_TAUTH = 102, P9_TATTACH = 104, P9_TFLUSH = 108,
     P9_TWALK = 110, P9_TREAD = 116, P9_TWRITE = 118, P9_TCLUNK = 120,
     P9_TREMOVE = 122,
-    /* lbox's own: lend the sandbox a read-only descriptor of a regular
-     * file on a read-only mount. fid[4] -> (empty), the descriptor rides
-     * on the reply (SCM_RIGHTS). Other servers answer Rlerror. */
+    /* lbox's own: lend the sandbox a descriptor of a regular file.
+     * fid[4] mode[4] (O_RDONLY, or O_RDWR on an rw mount) -> (empty), the
+     * descriptor rides on the reply (SCM_RIGHTS). */
     P9_TLENDFD = 130,
     /* lbox's own: Twalk of one name and Tgetattr of where it led, in one
      * round trip. fid[4] newfid[4] name[s] -> the Rgetattr body, then

@@ -222,9 +222,17 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
  * may read the file anyway and lbox caches it for the sandbox's life,
  * and only a regular file: nothing a read or a mapping could block on.
  */
+/*
+ * Tlendfd fid[4] mode[4]: a descriptor of the fid's regular file, opened
+ * afresh beneath the mount with (mode) O_RDONLY or O_RDWR. Read-write only
+ * on an rw mount (the sandbox maps it MAP_SHARED; it could write the file
+ * through Twrite anyway) and never for a set-id file, whose bits a write
+ * through a mapping would not clear.
+ */
 int p9_op_lendfd(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 {
     struct p9_fid *fid = p9_fid_get(srv, p9_get32(in));
+    uint32_t mode = p9_get32(in);
     struct stat st;
     int fd;
 
@@ -233,16 +241,19 @@ int p9_op_lendfd(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
         return in->err;
     if (!fid || fid->fd < 0)
         return -EBADF;
-    if (fid->mnt->rw)
-        return -EROFS;      /* its data may change under the sandbox */
+    if (mode != O_RDONLY && mode != O_RDWR)
+        return -EINVAL;
+    if (mode == O_RDWR && !fid->mnt->rw)
+        return -EROFS;
     if (!S_ISREG(fid->mode))
         return -EINVAL;
-    fd = p9_fid_reopen(fid, O_RDONLY);
+    fd = p9_fid_reopen(fid, (int)mode);
     if (fd < 0)
         return fd;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        (mode == O_RDWR && (st.st_mode & (S_ISUID | S_ISGID)))) {
         close(fd);
-        return -EINVAL;
+        return S_ISREG(st.st_mode) ? -EPERM : -EINVAL;
     }
     srv->lent_fd = fd;
     return 0;

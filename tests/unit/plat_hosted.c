@@ -499,10 +499,11 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
 }
 
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
-                       uint64_t off)
+                       uint64_t off, unsigned flags)
 {
-    void *p = mmap(addr, size, prot, MAP_PRIVATE | MAP_FIXED, handle,
-                   (off_t)off);
+    void *p = mmap(addr, size, prot,
+                   ((flags & LBOX_FILE_SHARED) ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED,
+                   handle, (off_t)off);
 
     return p == MAP_FAILED ? neg_errno() : 0;
 }

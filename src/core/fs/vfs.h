@@ -141,6 +141,9 @@ struct file_ops {
      * reference to the file and so to the inode.
      */
     int (*map_page)(struct file *f, uint64_t idx, void **page);
+    /* Optional, for MAP_SHARED, tried before map_page: a host handle of
+     * the file to map shared (platform.h), -ENOSYS when there is none. */
+    int (*shared_handle)(struct file *f);
     /* Optional: write the file's pages in [off, off + len) back to where
      * the file lives (shared mappings may have changed them). */
     int (*writeback)(struct file *f, uint64_t off, uint64_t len);
@@ -299,6 +302,7 @@ int vfs_file_host(struct file *f);
  * is 0 where there is nothing to write back. */
 int vfs_file_map_page(struct file *f, uint64_t idx, void **page);
 bool vfs_file_shareable(const struct file *f);
+int vfs_file_shared_host(struct file *f);
 int vfs_file_writeback(struct file *f, uint64_t off, uint64_t len);
 long vfs_read_host(struct task *t, struct file *f, void *buf, size_t size,
                    int64_t off);

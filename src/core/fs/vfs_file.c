@@ -227,6 +227,13 @@ bool vfs_file_shareable(const struct file *f)
            f->ops->map_page;
 }
 
+int vfs_file_shared_host(struct file *f)
+{
+    if (!S_ISREG(f->inode->mode) || !f->ops || !f->ops->shared_handle)
+        return -ENOSYS;
+    return f->ops->shared_handle(f);
+}
+
 int vfs_file_writeback(struct file *f, uint64_t off, uint64_t len)
 {
     if (!f->ops || !f->ops->writeback)

@@ -173,12 +173,12 @@ long p9_write(struct p9_client *c, uint32_t fid, uint64_t offset,
 /* Forget (fid) on the server and free it here (even on error). */
 int p9_clunk(struct p9_client *c, uint32_t fid);
 
-/* Tlendfd (lbox's own): the fid's file as a read-only host handle
- * (platform.h) in *(handle). -EOPNOTSUPP when the server or platform
- * cannot, -EMFILE past P9_LENT_MAX held, or the server's -errno. Give it
- * back with p9_lend_put. */
+/* Tlendfd (lbox's own): the fid's file as a host handle (platform.h)
+ * opened with (mode), O_RDONLY or O_RDWR, in *(handle). -EOPNOTSUPP when
+ * the server or platform cannot, -EMFILE past P9_LENT_MAX held, or the
+ * server's -errno. Give it back with p9_lend_put. */
 #define P9_LENT_MAX 512
-int p9_lendfd(struct p9_client *c, uint32_t fid, int *handle);
+int p9_lendfd(struct p9_client *c, uint32_t fid, uint32_t mode, int *handle);
 void p9_lend_put(struct p9_client *c, int handle);
 /* Remove the file of (fid); the fid is freed like clunk. */
 int p9_remove(struct p9_client *c, uint32_t fid);

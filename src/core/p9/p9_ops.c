@@ -434,7 +434,7 @@ int p9_remove(struct p9_client *c, uint32_t fid)
  * client. At most P9_LENT_MAX are held: past that the caller reads
  * through 9P.
  */
-int p9_lendfd(struct p9_client *c, uint32_t fid, int *handle)
+int p9_lendfd(struct p9_client *c, uint32_t fid, uint32_t mode, int *handle)
 {
     struct p9_buf req, rep;
     int ret;
@@ -450,6 +450,7 @@ int p9_lendfd(struct p9_client *c, uint32_t fid, int *handle)
     if (ret < 0)
         goto out;
     p9_put_u32(&req, fid);
+    p9_put_u32(&req, mode);
     ret = p9_rpc_handle(c, &req, &rep, handle);
     p9_req_end(c);
     if (ret == 0 && *handle < 0)

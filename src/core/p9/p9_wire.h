@@ -61,9 +61,9 @@
 #define P9_TCLUNK      120
 #define P9_RCLUNK      121
 #define P9_TREMOVE     122
-/* lbox's own (the monitor's file server): lend a read-only descriptor of
- * a regular file on a read-only mount. fid[4] -> nothing; the descriptor
- * rides on the reply. Other servers answer Rlerror. */
+/* lbox's own (the monitor's file server): lend a descriptor of a regular
+ * file. fid[4] mode[4] (O_RDONLY; O_RDWR on an rw mount) -> nothing; the
+ * descriptor rides on the reply. */
 #define P9_TLENDFD     130
 /* lbox's own: Twalk of one name plus Tgetattr of the result. fid[4]
  * newfid[4] name[s] -> the Rgetattr body, then link[s] (a symlink's

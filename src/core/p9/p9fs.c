@@ -102,6 +102,7 @@ static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
     pi->open_fid = P9_NOFID;
     pi->read_fid = P9_NOFID;
     pi->host = P9FS_HOST_NONE;
+    pi->shared_ro = pi->shared_rw = P9FS_HOST_NONE;
     pi->lock = (struct rt_lock)RT_LOCK_INIT;
     pi->attr = *a;
     pi->attr_valid = true;
@@ -456,6 +457,10 @@ static void p9fs_evict(struct inode *ino)
         p9_clunk(p9fs_client(ino), pi->read_fid);
     if (pi->host >= 0)
         p9_lend_put(p9fs_client(ino), pi->host);
+    if (pi->shared_ro >= 0)
+        p9_lend_put(p9fs_client(ino), pi->shared_ro);
+    if (pi->shared_rw >= 0)
+        p9_lend_put(p9fs_client(ino), pi->shared_rw);
     p9_clunk(p9fs_client(ino), pi->fid);
     if (pi->link)
         rt_heap_free(ino->sb->k->shared, pi->link);

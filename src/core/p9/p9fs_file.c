@@ -101,6 +101,47 @@ static void cache_written(struct p9fs_inode *pi, const void *buf, size_t size,
     }
 }
 
+/*
+ * A lent handle of the inode opened with (mode), kept in (*slot): asked
+ * for once per inode. -1 when there is none (refused, or not a candidate).
+ */
+static int lend_into(struct inode *ino, int *slot, uint32_t mode)
+{
+    int h = __atomic_load_n(slot, __ATOMIC_ACQUIRE), none = P9FS_HOST_NONE;
+
+    if (h != P9FS_HOST_NONE)
+        return h >= 0 ? h : -1;
+    if (p9_lendfd(p9fs_client(ino), p9fs_fid(ino), mode, &h) < 0)
+        h = P9FS_HOST_REFUSED;
+    if (!__atomic_compare_exchange_n(slot, &none, h, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (h >= 0)
+            p9_lend_put(p9fs_client(ino), h);   /* lost a race */
+        h = none;
+    }
+    return h >= 0 ? h : -1;
+}
+
+/*
+ * MAP_SHARED of an rw mount's file: a handle lent for it, so the guest
+ * maps the host's own pages (coherent with every Twrite and Tread, and
+ * with the host). Without one (another server, the limit) the page cache
+ * below serves.
+ */
+static int p9fs_shared_handle(struct file *f)
+{
+    struct inode *ino = f->inode;
+    struct p9fs_inode *pi = ino->priv;
+    bool rw = (f->flags & O_ACCMODE) == O_RDWR;
+    int h;
+
+    if (ino->sb->read_only || !S_ISREG(ino->mode))
+        return -ENOSYS;
+    h = lend_into(ino, rw ? &pi->shared_rw : &pi->shared_ro,
+                  rw ? O_RDWR : O_RDONLY);
+    return h >= 0 ? h : -ENOSYS;
+}
+
 static int p9fs_map_page(struct file *f, uint64_t idx, void **page)
 {
     struct p9fs_file *pf = f->priv;
@@ -351,31 +392,10 @@ static const struct file_ops p9fs_file_ops = {
     .fsync = p9fs_fsync,
     .release = p9fs_release,
     .host_handle = p9fs_host_handle,
+    .shared_handle = p9fs_shared_handle,
     .map_page = p9fs_map_page,
     .writeback = p9fs_writeback,
 };
-
-/*
- * The inode's lent handle: asked for once per inode, on its first
- * read-only open. -1 when there is none (refused, or not a candidate).
- */
-static int lent_handle(struct inode *ino)
-{
-    struct p9fs_inode *pi = ino->priv;
-    int h = __atomic_load_n(&pi->host, __ATOMIC_ACQUIRE), none = P9FS_HOST_NONE;
-
-    if (h != P9FS_HOST_NONE)
-        return h >= 0 ? h : -1;
-    if (p9_lendfd(p9fs_client(ino), p9fs_fid(ino), &h) < 0)
-        h = P9FS_HOST_REFUSED;
-    if (!__atomic_compare_exchange_n(&pi->host, &none, h, false,
-                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        if (h >= 0)
-            p9_lend_put(p9fs_client(ino), h);   /* lost a race */
-        h = none;
-    }
-    return h >= 0 ? h : -1;
-}
 
 int p9fs_open(struct inode *ino, struct file *f, struct task *t)
 {
@@ -411,7 +431,7 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
     share = ino->sb->read_only && acc == O_RDONLY;
     pf->host = -1;
     if (share && S_ISREG(ino->mode)) {
-        pf->host = lent_handle(ino);
+        pf->host = lend_into(ino, &pi->host, O_RDONLY);
         if (pf->host >= 0)
             goto done;
     }

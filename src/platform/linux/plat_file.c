@@ -22,15 +22,16 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
 }
 
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
-                       uint64_t off)
+                       uint64_t off, unsigned flags)
 {
     long r;
 
-    if (handle < HC_FD_LENT_MIN)
+    if (handle < HC_FD_LENT_MIN || (flags & ~LBOX_FILE_SHARED))
         return -EBADF;
     r = hcall6(HNR_mmap, addr, size, prot & (H_PROT_READ | H_PROT_WRITE |
                                              H_PROT_EXEC),
-               H_MAP_PRIVATE | H_MAP_FIXED, handle, off);
+               ((flags & LBOX_FILE_SHARED) ? H_MAP_SHARED : H_MAP_PRIVATE) |
+                   H_MAP_FIXED, handle, off);
     if (r < 0 && r > -4096)
         return (int)r;
     return (void *)r == addr ? 0 : -EIO;

@@ -161,9 +161,9 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
 }
 
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
-                       uint64_t off)
+                       uint64_t off, unsigned flags)
 {
-    (void)handle, (void)addr, (void)size, (void)prot, (void)off;
+    (void)handle, (void)addr, (void)size, (void)prot, (void)off, (void)flags;
     return -ENOSYS;
 }
 

@@ -80,12 +80,14 @@ int main(void)
         const struct hostcall *r = &g_rows[i];
         const struct hc_arg *fl = &r->arg[3], *fd = &r->arg[4];
 
-        /* mmap is anonymous, or a lent file mapped PRIVATE|FIXED only. */
+        /* mmap is anonymous, or a lent file mapped PRIVATE|FIXED or
+         * SHARED|FIXED exactly (never a host file lbox did not get lent). */
         if (!strcmp(r->name, "mmap"))
             check((fl->kind == HC_BITS && (fl->v[1] & 0x20)) ||
-                  (fl->kind == HC_ONEOF && fl->n == 1 && fl->v[0] == 0x12 &&
+                  (fl->kind == HC_ONEOF && fl->n == 1 &&
+                   (fl->v[0] == 0x12 || fl->v[0] == 0x11) &&
                    fd->kind == HC_MIN && fd->v[0] >= HC_FD_LENT_MIN),
-                  "anonymous, or a lent file mapped private", "mmap");
+                  "anonymous, or a lent file mapped FIXED", "mmap");
         if (!strcmp(r->name, "pread64") || !strcmp(r->name, "close"))
             check(r->arg[0].kind == HC_MIN &&
                   r->arg[0].v[0] >= HC_FD_LENT_MIN, "lent files only",
