@@ -6,6 +6,10 @@
  *
  *   getpid, clock_gettime     a trivial syscall, a clock read
  *   open PATH                 open+close
+ *   open-tmp PATH             open+close of a file it creates first as
+ *                             PATH.PID (so runs do not collide) and
+ *                             unlinks at the end: PATH may be in a fresh
+ *                             tmpfs, such as a sandbox's own /tmp
  *   stat PATH                 stat
  *   read PATH                 read the whole file in 1 MiB reads, COUNT
  *                             times (prints ns per pass)
@@ -53,9 +57,10 @@ static int one(const char *op, const char *path, char *buf)
 int main(int argc, char **argv)
 {
     static const char *const ops[] = {"getpid", "clock_gettime", "open",
-                                      "stat", "read"};
+                                      "open-tmp", "stat", "read"};
     const char *op = argc > 2 ? argv[1] : "";
     const char *path = argc > 3 ? argv[3] : NULL;
+    char tmp[4096];
     long count = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
     char *buf = malloc(1 << 20);
     bool known = false;
@@ -65,9 +70,20 @@ int main(int argc, char **argv)
         known |= !strcmp(op, ops[i]);
     if (!known || count <= 0 || !buf || (!path && strcmp(op, "getpid") &&
                                          strcmp(op, "clock_gettime"))) {
-        fprintf(stderr, "usage: micro getpid|clock_gettime|open|stat|read "
-                "COUNT [PATH]\n");
+        fprintf(stderr, "usage: micro getpid|clock_gettime|open|open-tmp|"
+                "stat|read COUNT [PATH]\n");
         return 2;
+    }
+    if (!strcmp(op, "open-tmp")) {
+        int fd;
+
+        snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+        path = tmp;
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 || close(fd) < 0) {
+            perror(path);
+            return 1;
+        }
     }
     if (one(op, path, buf) < 0) {   /* and warm */
         perror(op);
@@ -78,5 +94,9 @@ int main(int argc, char **argv)
         one(op, path, buf);
     printf("%lld\n", (now_ns() - t0) / count);
     free(buf);
+    if (path == tmp && unlink(tmp) < 0) {
+        perror(tmp);
+        return 1;
+    }
     return 0;
 }
