@@ -8,7 +8,8 @@
 # the same program natively gives the same lines. From the host, the rw
 # mount's file holds what the guest wrote through its mappings, and a
 # change the host makes is seen after the guest reopens the file. Two
-# names of one file (a hard link) are one inode.
+# names of one file (a hard link) are one inode, and a mapped file that is
+# renamed or unlinked keeps its mapping working.
 . "$(dirname "$0")/../lib.sh"
 need_lbox
 command -v python3 >/dev/null || skip "no python3 on the host"
@@ -68,6 +69,19 @@ m.close()
 os.close(fd)
 os.unlink(q)
 print("unlinked", os.stat(p).st_nlink)
+r0, r = os.path.join(d, "h0.bin"), os.path.join(d, "h.bin")
+with open(r0, "wb") as f:
+    f.write(b"-" * 4096)
+fd = os.open(r0, os.O_RDWR)
+m = mmap.mmap(fd, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+os.rename(r0, r)
+m[4:8] = b"MOVE"
+print("renamed", os.pread(fd, 8, 0), open(r, "rb").read(8), os.path.exists(r0))
+os.unlink(r)
+m[8:12] = b"GONE"
+print("unlinked mapped", m[0:12], os.pread(fd, 12, 0), os.fstat(fd).st_nlink)
+m.close()
+os.close(fd)
 '
 python3 -c "$PROG" "$S" >"$S/native" 2>&1 || fail "native run: $(cat "$S/native")"
 rm -f "$S/f.bin"
