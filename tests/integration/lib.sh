@@ -61,6 +61,15 @@ scratch_dir() {
     trap 'rm -rf "$SCRATCH"' EXIT
 }
 
+# kernel_pid PID: the pid of the lbox-kernel process among the children
+# of lbox process PID (the running sandbox), or nothing.
+kernel_pid() {
+    local c
+    for c in $(pgrep -P "$1"); do
+        [ "$(basename "$(readlink /proc/"$c"/exe)")" = lbox-kernel ] && echo "$c" && return
+    done
+}
+
 finish() {
     if [ "$fails" -eq 0 ]; then
         echo "PASS: $CASE_NAME"

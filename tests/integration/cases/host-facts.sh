@@ -20,10 +20,7 @@ mkfifo "$fifo"
     'import time; print("ready", flush=True); time.sleep(20)' >"$fifo" 2>"$S/err" &
 lbox_pid=$!
 read -r -t 30 line <"$fifo"
-kpid=""
-for c in $(pgrep -P "$lbox_pid"); do
-    [ "$(basename "$(readlink /proc/"$c"/exe)")" = lbox-kernel ] && kpid=$c
-done
+kpid=$(kernel_pid "$lbox_pid")
 if [ "$line" != ready ] || [ -z "$kpid" ]; then
     fail "sandbox did not start (line='$line', kernel pid '$kpid')"
 else

@@ -81,10 +81,7 @@ f = open(sys.argv[1], "rb"); f.read(1)
 print("ready", flush=True); time.sleep(20)' "$S/data" >"$fifo" 2>"$S/err" &
 lbox_pid=$!
 read -r -t 30 line <"$fifo"
-kpid=""
-for c in $(pgrep -P "$lbox_pid"); do
-    [ "$(basename "$(readlink /proc/"$c"/exe)")" = lbox-kernel ] && kpid=$c
-done
+kpid=$(kernel_pid "$lbox_pid")
 if [ "$line" != ready ] || [ -z "$kpid" ]; then
     fail "sandbox did not start (line='$line', kernel pid '$kpid')"
 else

@@ -76,10 +76,7 @@ if "${LBOX_CMD[@]}" doctor | grep -q "^ok   task count"; then
     lbox_pid=$!
     exec 8>"$fifo.in"
     read -r -t 30 line <"$fifo"
-    kpid=""
-    for c in $(pgrep -P "$lbox_pid"); do
-        [ "$(basename "$(readlink /proc/"$c"/exe)")" = lbox-kernel ] && kpid=$c
-    done
+    kpid=$(kernel_pid "$lbox_pid")
     cg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ || $1 == "0" && $2 == "" { print $3; exit }' \
         "/proc/$kpid/cgroup" 2>/dev/null)
     dir=""
