@@ -217,6 +217,7 @@ static p9_handler_fn *handler_for(uint8_t type)
     case P9_TREMOVE: return p9_op_remove;
     case P9_TLENDFD: return p9_op_lendfd;
     case P9_TWALKATTR: return p9_op_walkattr;
+    case P9_TLISTDIR: return p9_op_listdir;
     default: return op_unsupported;
     }
 }

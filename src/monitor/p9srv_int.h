@@ -28,6 +28,9 @@ enum {
      * round trip. fid[4] newfid[4] name[s] -> the Rgetattr body, then
      * link[s]: a symlink's target, empty for anything else. */
     P9_TWALKATTR = 132,
+    /* lbox's own: a directory's entries with their attributes (see
+     * p9srv_list.c for the message). */
+    P9_TLISTDIR = 134,
 };
 
 #define P9_NOFID 0xffffffffu
@@ -39,6 +42,7 @@ enum {
 #define P9_QTSYMLINK 0x02
 #define P9_QTFILE 0x00
 #define P9_QIDSZ 13u
+#define P9_ATTRSZ 153u       /* the body of Rgetattr */
 
 /* Reading an untrusted message: every get checks the remaining size and
  * sets (err) instead of reading past the end. */
@@ -81,6 +85,9 @@ void p9_put32(struct p9_out *out, uint32_t v);
 void p9_put64(struct p9_out *out, uint64_t v);
 void p9_putstr(struct p9_out *out, const char *s, size_t len);
 void p9_putqid(struct p9_out *out, const struct p9_qid *qid);
+/* The body of Rgetattr for (st): the basic set (p9srv_ops.c). */
+void p9_put_attr(struct mon_p9srv *srv, struct p9_out *out,
+                 const struct stat *st);
 /* Reserve (size) bytes at the end of the reply and return them, or NULL. */
 uint8_t *p9_putraw(struct p9_out *out, size_t size);
 
@@ -206,7 +213,7 @@ p9_handler_fn p9_op_version, p9_op_attach, p9_op_flush, p9_op_walk,
     p9_op_xattrwalk, p9_op_xattrcreate;
 p9_handler_fn p9_op_lopen, p9_op_lcreate, p9_op_read, p9_op_write,
     p9_op_readdir, p9_op_fsync, p9_op_lock, p9_op_getlock, p9_op_lendfd,
-    p9_op_walkattr;
+    p9_op_walkattr, p9_op_listdir;
 p9_handler_fn p9_op_setattr, p9_op_mkdir, p9_op_symlink, p9_op_mknod,
     p9_op_link, p9_op_rename, p9_op_renameat, p9_op_unlinkat, p9_op_remove;
 

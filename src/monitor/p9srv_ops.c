@@ -174,8 +174,8 @@ out:
 }
 
 /* The body of Rgetattr for (st): the basic set, whatever was asked. */
-static void put_attr(struct mon_p9srv *srv, struct p9_out *out,
-                     const struct stat *st)
+void p9_put_attr(struct mon_p9srv *srv, struct p9_out *out,
+                 const struct stat *st)
 {
     struct p9_qid qid;
 
@@ -245,7 +245,7 @@ int p9_op_getattr(struct mon_p9srv *srv, struct p9_in *in,
     err = p9_fid_stat(fid, &st);
     if (err)
         return err;
-    put_attr(srv, out, &st);
+    p9_put_attr(srv, out, &st);
     return 0;
 }
 
@@ -333,7 +333,7 @@ int p9_op_walkattr(struct mon_p9srv *srv, struct p9_in *in,
     }
     if (err)
         goto out;
-    put_attr(srv, out, &st);
+    p9_put_attr(srv, out, &st);
     p9_putstr(out, S_ISLNK(st.st_mode) ? link : "", (size_t)n);
     if (out->overflow) {
         err = -EMSGSIZE;

@@ -317,6 +317,40 @@ int d_add(struct dentry *dir, const char *name, struct inode *ino,
     return 0;
 }
 
+bool d_known(struct dentry *dir, const char *name, size_t len)
+{
+    struct vfs *v = d_vfs(dir);
+    bool known;
+
+    rt_lock(&v->dlock, true);
+    known = find_locked(v, dir, name, len) != NULL;
+    rt_unlock(&v->dlock, true);
+    return known;
+}
+
+void d_prime(struct dentry *dir, const char *name, size_t len,
+             struct inode *ino)
+{
+    struct vfs *v = d_vfs(dir);
+    struct vfs_sb *sb = ino->sb;
+    struct dentry *d;
+
+    if (!sb->cache_names || sb != dir->inode->sb) {
+        vfs_inode_put(ino);
+        return;
+    }
+    d = d_new(sb->k, dir, name, len, ino, sb);
+    if (!d) {
+        vfs_inode_put(ino);
+        return;
+    }
+    rt_lock(&v->dlock, true);
+    if (!find_locked(v, dir, name, len))
+        hash_locked(v, d);
+    rt_unlock(&v->dlock, true);
+    dput(d);    /* onto the LRU when hashed, else freed with ino */
+}
+
 void d_delete(struct dentry *d)
 {
     struct vfs *v = d_vfs(d);

@@ -85,6 +85,15 @@ void d_forget(struct dentry *dir, const char *name);
  * in *out. Takes no reference on (ino). */
 int d_add(struct dentry *dir, const char *name, struct inode *ino,
           struct dentry **out);
+/*
+ * A listing of directory (dir) brought (name) of (len) bytes with its
+ * inode (ino) (the reference is taken): cache it as an unused positive
+ * entry, unless the name is cached already. d_known tells beforehand
+ * whether it is, to spare making the inode.
+ */
+bool d_known(struct dentry *dir, const char *name, size_t len);
+void d_prime(struct dentry *dir, const char *name, size_t len,
+             struct inode *ino);
 /* (d)'s name is gone (unlink, rmdir, replaced by rename). */
 void d_delete(struct dentry *d);
 /* Rename: (d) becomes (name) in (ndir); an entry it replaces is deleted.

@@ -219,7 +219,7 @@ const char *p9_msg_name(uint8_t type)
         {P9_TWALK, "walk"},         {P9_TREAD, "read"},
         {P9_TWRITE, "write"},       {P9_TCLUNK, "clunk"},
         {P9_TREMOVE, "remove"},     {P9_TLENDFD, "lendfd"},
-        {P9_TWALKATTR, "walkattr"},
+        {P9_TWALKATTR, "walkattr"}, {P9_TLISTDIR, "listdir"},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

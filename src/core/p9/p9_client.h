@@ -202,6 +202,30 @@ long p9_readdir(struct p9_client *c, uint32_t fid, uint64_t offset, void *buf,
 int p9_dirent_next(const void *buf, size_t size, size_t *pos,
                    struct p9_dirent *d);
 
+/*
+ * Tlistdir (only to lbox's own server, else -EOPNOTSUPP): the directory
+ * (fid) walked by (nwname) names (at most P9_MAXWELEM; none: fid itself),
+ * listed from 9P offset (offset) into (buf) of (size) bytes, with each
+ * entry's attributes. No fid is made. Returns the entries' size (0 at the
+ * end) or -errno; *(eof) OUT: no entries follow these. Walk them with
+ * p9_listent_next.
+ */
+long p9_listdir(struct p9_client *c, uint32_t fid, unsigned nwname,
+                const char *const *names, uint64_t offset, void *buf,
+                uint32_t size, bool *eof);
+/* One Rlistdir entry: the dirent, its attributes when (a.valid) is not
+ * 0, and a symlink's target (not NUL-terminated; link_len 0 otherwise). */
+struct p9_listent {
+    struct p9_dirent d;
+    struct p9_attr a;
+    const char *link;
+    uint16_t link_len;
+};
+/* Like p9_dirent_next; -EPROTO as well for attributes that disagree with
+ * the entry (a type, or a target on anything but a symlink). */
+int p9_listent_next(const void *buf, size_t size, size_t *pos,
+                    struct p9_listent *e);
+
 int p9_mkdir(struct p9_client *c, uint32_t dfid, const char *name,
              uint32_t mode, uint32_t gid, struct p9_qid *qid);
 int p9_symlink(struct p9_client *c, uint32_t dfid, const char *name,

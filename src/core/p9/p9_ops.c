@@ -543,6 +543,77 @@ int p9_dirent_next(const void *buf, size_t size, size_t *pos,
     return 1;
 }
 
+long p9_listdir(struct p9_client *c, uint32_t fid, unsigned nwname,
+                const char *const *names, uint64_t offset, void *buf,
+                uint32_t size, bool *eof)
+{
+    struct p9_buf req, rep;
+    const uint8_t *data;
+    uint32_t count;
+    uint8_t end;
+    long ret;
+
+    if (!p9_client_is_own_server(c))
+        return -EOPNOTSUPP;
+    if (nwname > P9_MAXWELEM)
+        return -EINVAL;
+    size = MIN(size, c->msize - P9_IOHDRSZ - 1);
+    ret = p9_req_begin(c, &req, P9_TLISTDIR);
+    if (ret < 0)
+        return ret;
+    p9_put_u32(&req, fid);
+    p9_put_u16(&req, (uint16_t)nwname);
+    for (unsigned i = 0; i < nwname; i++)
+        p9_put_str(&req, names[i]);
+    p9_put_u64(&req, offset);
+    p9_put_u32(&req, size);
+    ret = p9_rpc(c, &req, &rep);
+    if (ret < 0)
+        goto out;
+    end = p9_get_u8(&rep);
+    count = p9_get_u32(&rep);
+    if (count > size || end > 1)
+        rep.err = true;
+    data = p9_get_bytes(&rep, count);
+    ret = p9_rep_check(c, &rep);
+    if (ret < 0)
+        goto out;
+    memcpy(buf, data, count);
+    *eof = end;
+    ret = count;
+out:
+    p9_req_end(c);
+    return ret;
+}
+
+int p9_listent_next(const void *buf, size_t size, size_t *pos,
+                    struct p9_listent *e)
+{
+    struct p9_buf b;
+    int ret = p9_dirent_next(buf, size, pos, &e->d);
+
+    if (ret <= 0)
+        return ret;
+    p9_buf_init(&b, (void *)buf, (uint32_t)size);
+    b.pos = (uint32_t)*pos;
+    get_attr(&b, &e->a);
+    p9_get_str(&b, &e->link, &e->link_len);
+    if (b.err)
+        return -EPROTO;
+    if (e->a.valid) {
+        /* The type the entry says, and a target exactly for symlinks. */
+        if ((e->a.mode & S_IFMT) == 0 ||
+            (e->link_len > 0) != S_ISLNK(e->a.mode) ||
+            (S_ISDIR(e->a.mode) != (e->d.type == DT_DIR)) ||
+            memchr(e->link, '\0', e->link_len))
+            return -EPROTO;
+    } else if (e->link_len) {
+        return -EPROTO;
+    }
+    *pos = b.pos;
+    return 1;
+}
+
 int p9_mkdir(struct p9_client *c, uint32_t dfid, const char *name,
              uint32_t mode, uint32_t gid, struct p9_qid *qid)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* Message types (T = request, R = reply = T + 1), all below P9_NTYPES. */
-#define P9_NTYPES      134
+#define P9_NTYPES      136
 #define P9_TLERROR     6
 #define P9_RLERROR     7
 #define P9_TSTATFS     8
@@ -69,6 +69,11 @@
  * newfid[4] name[s] -> the Rgetattr body, then link[s] (a symlink's
  * target, else empty). */
 #define P9_TWALKATTR   132
+/* lbox's own: a directory's entries with their attributes. fid[4]
+ * nwname[2] wname[s]... offset[8] count[4] -> eof[1] count[4] entries,
+ * each qid[13] offset[8] type[1] name[s], the Rgetattr body (valid 0:
+ * none) and link[s]. */
+#define P9_TLISTDIR    134
 #define P9_RREMOVE     123
 
 #define P9_NOTAG  0xffffU

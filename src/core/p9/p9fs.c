@@ -25,11 +25,6 @@ static bool name_ok(const char *name)
              (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')));
 }
 
-/*
- * Wrap walked (fid), whose attributes are (a), into a new inode; (link), a
- * symlink's target or NULL, becomes the inode's. On failure (fid) is
- * clunked and (link) freed.
- */
 static struct p9fs_inode **ihash_head(struct p9fs_sb *ps, uint64_t qpath)
 {
     return &ps->ihash[(qpath ^ (qpath >> 17)) % P9FS_IHASH];
@@ -77,12 +72,21 @@ static void ihash_remove(struct p9fs_sb *ps, struct p9fs_inode *pi)
     rt_unlock(&ps->ilock, true);
 }
 
+/*
+ * Wrap walked (fid), whose attributes are (a), into an inode: the live one
+ * of the same file, or a new one. (link), a symlink's target or NULL, is
+ * taken, and so is (name) of a listed inode, which has no fid (P9_NOFID)
+ * but a (parent), referenced here when the inode is new. On failure (fid)
+ * is clunked and the strings freed.
+ */
 static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
-                     char *link, struct inode **out)
+                     char *link, struct inode *parent, char *name,
+                     struct inode **out)
 {
     struct p9fs_sb *ps = sb->priv;
     struct p9fs_inode *pi, **head;
     struct inode *ino;
+    uint32_t none = P9_NOFID;
 
     rt_lock(&ps->ilock, true);
     ino = ihash_take(ps, a);
@@ -90,7 +94,14 @@ static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
         rt_unlock(&ps->ilock, true);
         if (link)
             rt_heap_free(sb->k->shared, link);
-        p9_clunk(ps->c, fid);   /* the inode has its own */
+        if (name)
+            rt_heap_free(sb->k->shared, name);
+        pi = ino->priv;
+        /* A listed inode takes the fid; one that has its own drops it. */
+        if (fid != P9_NOFID &&
+            !__atomic_compare_exchange_n(&pi->fid, &none, fid, false,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            p9_clunk(ps->c, fid);
         *out = ino;
         return 0;
     }
@@ -99,6 +110,11 @@ static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
         goto out_clunk;
     pi->fid = fid;
     pi->link = link;
+    pi->name = name;
+    if (parent) {
+        vfs_inode_get(parent);
+        pi->parent = parent;
+    }
     pi->open_fid = P9_NOFID;
     pi->read_fid = P9_NOFID;
     pi->host = P9FS_HOST_NONE;
@@ -108,6 +124,8 @@ static int inode_new(struct vfs_sb *sb, uint32_t fid, const struct p9_attr *a,
     pi->attr_valid = true;
     ino = vfs_inode_new(sb, &p9fs_inode_ops, a->mode, a->qid.path, pi);
     if (!ino) {
+        if (parent)
+            vfs_inode_put(parent);
         rt_heap_free(sb->k->shared, pi);
         goto out_clunk;
     }
@@ -122,7 +140,10 @@ out_clunk:
     rt_unlock(&ps->ilock, true);
     if (link)
         rt_heap_free(sb->k->shared, link);
-    p9_clunk(ps->c, fid);
+    if (name)
+        rt_heap_free(sb->k->shared, name);
+    if (fid != P9_NOFID)
+        p9_clunk(ps->c, fid);
     return -ENOMEM;
 }
 
@@ -139,7 +160,113 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
         p9_clunk(ps->c, fid);
         return ret;
     }
-    return inode_new(sb, fid, &a, NULL, out);
+    return inode_new(sb, fid, &a, NULL, NULL, NULL, out);
+}
+
+int p9fs_fid_path(struct inode *ino, uint32_t *fid,
+                  const char *names[P9_MAXWELEM])
+{
+    const char *up[P9_MAXWELEM];
+    struct inode *at = ino;
+    unsigned n = 0;
+    uint32_t f;
+    int ret;
+
+    while ((f = p9fs_fid(at)) == P9_NOFID && n < P9_MAXWELEM) {
+        struct p9fs_inode *pi = at->priv;
+
+        up[n++] = pi->name;
+        at = pi->parent;
+    }
+    if (f == P9_NOFID) {
+        /* Deeper than one request walks: give (ino) a fid of its own. */
+        ret = p9fs_fid_get(ino, fid);
+        return ret < 0 ? ret : 0;
+    }
+    for (unsigned i = 0; i < n; i++)
+        names[i] = up[n - 1 - i];
+    *fid = f;
+    return (int)n;
+}
+
+/*
+ * Walk the nearest ancestor's fid down to (ino) and keep the result. Past
+ * P9_MAXWELEM levels without a fid, the ancestor that far up gets one
+ * first, and so on: a window of levels per round trip.
+ */
+int p9fs_fid_get(struct inode *ino, uint32_t *out)
+{
+    struct p9_client *c = p9fs_client(ino);
+    struct inode *target = ino;
+
+    for (;;) {
+        const char *up[P9_MAXWELEM], *names[P9_MAXWELEM];
+        struct p9fs_inode *pi = target->priv;
+        struct inode *at = target;
+        uint32_t base, fid, none = P9_NOFID;
+        unsigned n = 0;
+        int ret;
+
+        while ((base = p9fs_fid(at)) == P9_NOFID && n < P9_MAXWELEM) {
+            up[n++] = ((struct p9fs_inode *)at->priv)->name;
+            at = ((struct p9fs_inode *)at->priv)->parent;
+        }
+        if (n == 0) {
+            if (target == ino) {
+                *out = base;
+                return 0;
+            }
+            target = ino;
+            continue;
+        }
+        if (base == P9_NOFID) {
+            target = at;
+            continue;
+        }
+        for (unsigned i = 0; i < n; i++)
+            names[i] = up[n - 1 - i];
+        ret = p9_walk(c, base, n, names, &fid, NULL);
+        if (ret < 0)
+            return ret;
+        if (!__atomic_compare_exchange_n(&pi->fid, &none, fid, false,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            p9_clunk(c, fid);   /* raced: the other walk's stays */
+    }
+}
+
+static char *strndup_shared(struct kernel *k, const char *s, size_t len)
+{
+    char *copy = rt_heap_alloc(k->shared, len + 1);
+
+    if (copy) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+void p9fs_prime(struct inode *dir, struct dentry *dd,
+                const struct p9_listent *e)
+{
+    struct kernel *k = dir->sb->k;
+    char *name, *link = NULL;
+    struct inode *ino;
+
+    if (!e->a.valid || d_known(dd, e->d.name, e->d.name_len))
+        return;
+    name = strndup_shared(k, e->d.name, e->d.name_len);
+    if (!name)
+        return;
+    if (e->link_len) {
+        link = strndup_shared(k, e->link, e->link_len);
+        if (!link) {
+            rt_heap_free(k->shared, name);
+            return;
+        }
+    }
+    if (inode_new(dir->sb, P9_NOFID, &e->a, link, dir, name, &ino) < 0)
+        return;
+    d_prime(dd, e->d.name, e->d.name_len, ino);
 }
 
 void p9fs_attr_stale(struct inode *ino)
@@ -163,13 +290,16 @@ static int dir_changed(struct inode *dir, int ret)
 static int p9fs_lookup(struct inode *dir, const char *name, struct inode **out)
 {
     struct p9_attr a;
-    uint32_t fid;
+    uint32_t fid, dfid;
     char *link;
     int ret;
 
     if (!name_ok(name))
         return -ENOENT;
-    ret = p9_walkattr(p9fs_client(dir), p9fs_fid(dir), name, &fid, &a, &link);
+    ret = p9fs_fid_get(dir, &dfid);
+    if (ret < 0)
+        return ret;
+    ret = p9_walkattr(p9fs_client(dir), dfid, name, &fid, &a, &link);
     if (ret != -EOPNOTSUPP) {
         if (ret < 0)
             return ret;
@@ -179,9 +309,9 @@ static int p9fs_lookup(struct inode *dir, const char *name, struct inode **out)
             p9_clunk(p9fs_client(dir), fid);
             return -EIO;
         }
-        return inode_new(dir->sb, fid, &a, link, out);
+        return inode_new(dir->sb, fid, &a, link, NULL, NULL, out);
     }
-    ret = p9_walk(p9fs_client(dir), p9fs_fid(dir), 1, &name, &fid, NULL);
+    ret = p9_walk(p9fs_client(dir), dfid, 1, &name, &fid, NULL);
     if (ret < 0)
         return ret;
     return inode_from_fid(dir->sb, fid, out);
@@ -304,12 +434,18 @@ static int p9fs_rename(struct inode *odir, const char *oname,
 static long p9fs_readlink(struct inode *ino, char *buf, size_t size)
 {
     struct p9fs_inode *pi = ino->priv;
+    uint32_t fid;
     size_t len;
+    int ret;
 
     if (!S_ISLNK(ino->mode))
         return -EINVAL;
-    if (!pi->link)
-        return p9_readlink(p9fs_client(ino), p9fs_fid(ino), buf, size);
+    if (!pi->link) {
+        ret = p9fs_fid_get(ino, &fid);
+        if (ret < 0)
+            return ret;
+        return p9_readlink(p9fs_client(ino), fid, buf, size);
+    }
     len = MIN(size, strlen(pi->link));
     memcpy(buf, pi->link, len);
     return (long)len;
@@ -339,8 +475,12 @@ static int p9fs_getattr(struct inode *ino, struct vfs_stat *st)
     a = pi->attr;
     rt_unlock(&pi->lock, true);
     if (!valid) {
-        ret = p9_getattr(p9fs_client(ino), p9fs_fid(ino), P9_GETATTR_BASIC,
-                         &a);
+        uint32_t fid;
+
+        ret = p9fs_fid_get(ino, &fid);
+        if (ret < 0)
+            return ret;
+        ret = p9_getattr(p9fs_client(ino), fid, P9_GETATTR_BASIC, &a);
         if (ret < 0)
             return ret;
         /* The type of an object never changes; a server saying so lies. */
@@ -424,9 +564,13 @@ static int p9fs_setattr(struct inode *ino, const struct vfs_setattr *sa)
 static int p9fs_statfs(struct inode *ino, struct vfs_statfs *st)
 {
     struct p9_statfs s;
+    uint32_t fid;
     int ret;
 
-    ret = p9_statfs(p9fs_client(ino), p9fs_fid(ino), &s);
+    ret = p9fs_fid_get(ino, &fid);
+    if (ret < 0)
+        return ret;
+    ret = p9_statfs(p9fs_client(ino), fid, &s);
     if (ret < 0)
         return ret;
     memset(st, 0, sizeof(*st));
@@ -461,9 +605,14 @@ static void p9fs_evict(struct inode *ino)
         p9_lend_put(p9fs_client(ino), pi->shared_ro);
     if (pi->shared_rw >= 0)
         p9_lend_put(p9fs_client(ino), pi->shared_rw);
-    p9_clunk(p9fs_client(ino), pi->fid);
+    if (pi->fid != P9_NOFID)
+        p9_clunk(p9fs_client(ino), pi->fid);
     if (pi->link)
         rt_heap_free(ino->sb->k->shared, pi->link);
+    if (pi->name)
+        rt_heap_free(ino->sb->k->shared, pi->name);
+    if (pi->parent)
+        vfs_inode_put(pi->parent);
     rt_heap_free(ino->sb->k->shared, pi);
     ino->priv = NULL;
 }

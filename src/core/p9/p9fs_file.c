@@ -19,11 +19,14 @@
 
 /* file.priv */
 struct p9fs_file {
-    uint32_t fid;        /* opened; P9_NOFID for O_PATH or a lent file */
+    uint32_t fid;        /* opened; P9_NOFID for O_PATH, a lent file or
+                            a listed directory */
     int host;            /* the inode's lent handle, or -1 */
     uint32_t iounit;
     bool shared;         /* the inode's read_fid: not ours to clunk */
-    /* Directories: one Rreaddir's raw entries, consumed from dpos. */
+    /* Directories: one Rreaddir's (or Rlistdir's, with (list)) raw
+     * entries, consumed from dpos; (deof): none follow them. */
+    bool list, deof;
     uint8_t *dbuf;
     uint32_t dsize, dlen, dpos;
     uint64_t dnext;      /* the f->pos the entry at dpos continues from */
@@ -108,10 +111,13 @@ static void cache_written(struct p9fs_inode *pi, const void *buf, size_t size,
 static int lend_into(struct inode *ino, int *slot, uint32_t mode)
 {
     int h = __atomic_load_n(slot, __ATOMIC_ACQUIRE), none = P9FS_HOST_NONE;
+    uint32_t fid;
 
     if (h != P9FS_HOST_NONE)
         return h >= 0 ? h : -1;
-    if (p9_lendfd(p9fs_client(ino), p9fs_fid(ino), mode, &h) < 0)
+    if (p9fs_fid_get(ino, &fid) < 0)
+        return -1;  /* the open's own walk says why */
+    if (p9_lendfd(p9fs_client(ino), fid, mode, &h) < 0)
         h = P9FS_HOST_REFUSED;
     if (!__atomic_compare_exchange_n(slot, &none, h, false,
                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -300,40 +306,76 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
 }
 
 /*
+ * One reply's worth of entries from f->pos into pf->dbuf. A listing
+ * (read-only mounts, lbox's own server) needs no open fid and brings each
+ * entry's attributes, which are cached as names at once: a walk over the
+ * tree then stats from the cache.
+ */
+static long fill_dbuf(struct file *f, struct p9fs_file *pf)
+{
+    struct p9_client *c = p9fs_client(f->inode);
+    const char *names[P9_MAXWELEM];
+    struct p9_listent e;
+    uint32_t fid;
+    size_t next = 0;
+    long n;
+    int nw;
+
+    if (!pf->list)
+        return p9_readdir(c, pf->fid, f->pos, pf->dbuf, pf->dsize);
+    nw = p9fs_fid_path(f->inode, &fid, names);
+    if (nw < 0)
+        return nw;
+    n = p9_listdir(c, fid, (unsigned)nw, names, f->pos, pf->dbuf, pf->dsize,
+                   &pf->deof);
+    while (n > 0 && p9_listent_next(pf->dbuf, (size_t)n, &next, &e) > 0)
+        p9fs_prime(f->inode, f->dentry, &e);
+    return n;
+}
+
+/*
  * Entries go out as the server sends them ("." and ".." included), each
  * with its 9P offset as the position to continue from. The buffer holds one
- * Rreaddir; a seek elsewhere (f->pos changed) drops it.
+ * reply; a seek elsewhere (f->pos changed) drops it.
  */
 static int p9fs_iterate(struct file *f, vfs_filldir_t fill, void *ctx)
 {
     struct p9fs_file *pf = f->priv;
-    struct p9_client *c = p9fs_client(f->inode);
     struct p9_dirent d;
+    struct p9_listent e;
     size_t next;
     long n;
     int ret;
 
-    if (pf->fid == P9_NOFID)
+    if (pf->fid == P9_NOFID && !pf->list)
         return -EBADF;
     if (!S_ISDIR(f->inode->mode))
         return -ENOTDIR;
     if (!pf->dbuf) {
-        pf->dsize = p9_client_msize(c) - P9_IOHDRSZ;
+        pf->dsize = p9_client_msize(p9fs_client(f->inode)) - P9_IOHDRSZ - 1;
         pf->dbuf = rt_heap_alloc(f->inode->sb->k->shared, pf->dsize);
         if (!pf->dbuf)
             return -ENOMEM;
     }
     for (;;) {
         if (pf->dpos >= pf->dlen || pf->dnext != f->pos) {
+            if (pf->deof && pf->dnext == f->pos && pf->dlen)
+                return 0;   /* the last reply said nothing follows */
             pf->dlen = pf->dpos = 0;
-            n = p9_readdir(c, pf->fid, f->pos, pf->dbuf, pf->dsize);
+            pf->deof = false;
+            n = fill_dbuf(f, pf);
             if (n <= 0)
                 return (int)n;
             pf->dlen = (uint32_t)n;
             pf->dnext = f->pos;
         }
         next = pf->dpos;
-        ret = p9_dirent_next(pf->dbuf, pf->dlen, &next, &d);
+        if (pf->list) {
+            ret = p9_listent_next(pf->dbuf, pf->dlen, &next, &e);
+            d = e.d;
+        } else {
+            ret = p9_dirent_next(pf->dbuf, pf->dlen, &next, &d);
+        }
         if (ret <= 0) {
             pf->dlen = pf->dpos = 0;
             return ret < 0 ? -EIO : 0;
@@ -358,7 +400,7 @@ static int p9fs_fsync(struct file *f)
     struct p9fs_file *pf = f->priv;
     int ret;
 
-    if (pf->host >= 0)
+    if (pf->host >= 0 || pf->list)
         return 0;
     if (pf->fid == P9_NOFID)
         return -EBADF;
@@ -402,7 +444,7 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
     struct p9_client *c = p9fs_client(ino);
     struct p9fs_inode *pi;
     struct p9fs_file *pf;
-    uint32_t acc = f->flags & O_ACCMODE, lflags;
+    uint32_t acc = f->flags & O_ACCMODE, lflags, fid;
     bool share;
     int ret;
 
@@ -443,8 +485,15 @@ int p9fs_open(struct inode *ino, struct file *f, struct task *t)
             goto done;
         }
     }
+    if (share && S_ISDIR(ino->mode) && p9_client_is_own_server(c)) {
+        pf->list = true;    /* listed by Tlistdir: no fid to open */
+        goto done;
+    }
     lflags = S_ISDIR(ino->mode) ? O_RDONLY : acc | (f->flags & O_TRUNC);
-    ret = p9_walk(c, p9fs_fid(ino), 0, NULL, &pf->fid, NULL);
+    ret = p9fs_fid_get(ino, &fid);
+    if (ret < 0)
+        goto out_free;
+    ret = p9_walk(c, fid, 0, NULL, &pf->fid, NULL);
     if (ret < 0)
         goto out_free;
     ret = p9_lopen(c, pf->fid, lflags, NULL, &pf->iounit);

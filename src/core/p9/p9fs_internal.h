@@ -17,7 +17,7 @@
  * keeps the host file open on the server, so its inode number cannot be
  * reused meanwhile.
  */
-#define P9FS_IHASH 256
+#define P9FS_IHASH 4096
 struct p9fs_inode;
 struct p9fs_sb {
     struct p9_client *c;
@@ -50,13 +50,20 @@ struct p9fs_sb {
  *
  * (link): a symlink's target as Twalkattr brought it, for the inode's
  * life; NULL from servers without Twalkattr, which are asked each time.
+ *
+ * (parent, name): an inode a directory listing brought (Tlistdir, on a
+ * read-only mount, where names stay put for the sandbox's life) has no
+ * fid until one is needed: p9fs_fid_get walks it then from the nearest
+ * ancestor that has one. Its attributes and link came with the listing.
  */
 #define P9FS_HOST_NONE    (-1)
 #define P9FS_HOST_REFUSED (-2)
 struct p9fs_inode {
     struct inode *inode;
     struct p9fs_inode *hnext;
-    uint32_t fid;
+    uint32_t fid;           /* P9_NOFID until walked, see (parent) */
+    struct inode *parent;   /* referenced; NULL when fid came with it */
+    char *name;             /* its name in (parent) (k->shared) */
     uint32_t open_fid;      /* P9_NOFID when none */
     uint32_t open_iounit;
     uint32_t read_fid;      /* P9_NOFID when none */
@@ -79,10 +86,27 @@ static inline struct p9_client *p9fs_client(const struct inode *ino)
     return ((struct p9fs_sb *)ino->sb->priv)->c;
 }
 
+/* The inode's fid as it is: on an rw mount every inode has one. */
 static inline uint32_t p9fs_fid(const struct inode *ino)
 {
-    return ((struct p9fs_inode *)ino->priv)->fid;
+    return __atomic_load_n(&((struct p9fs_inode *)ino->priv)->fid,
+                           __ATOMIC_ACQUIRE);
 }
+
+/* The inode's fid, walked now if it has none yet (see (parent)). */
+int p9fs_fid_get(struct inode *ino, uint32_t *fid);
+/*
+ * For a request that takes a fid and names to walk from it (Tlistdir):
+ * the fid of (ino)'s nearest ancestor that has one, or (ino)'s own, and
+ * the names from there down to (ino), at most P9_MAXWELEM. Returns how
+ * many names, or -errno.
+ */
+int p9fs_fid_path(struct inode *ino, uint32_t *fid,
+                  const char *names[P9_MAXWELEM]);
+/* Cache entry (e) of directory (dir) (its dentry (dd)), read by a
+ * listing, as a name with its inode. Best effort: nothing on failure. */
+void p9fs_prime(struct inode *dir, struct dentry *dd,
+                const struct p9_listent *e);
 
 /* The inode_ops.open hook (p9fs_file.c). */
 int p9fs_open(struct inode *ino, struct file *f, struct task *t);

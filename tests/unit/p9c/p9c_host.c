@@ -310,6 +310,22 @@ static void put_attr(struct msg *m, uint32_t mode, uint8_t qtype)
         put64(m, i == 2 ? 4096 : 1);
 }
 
+/* One Rlistdir entry: a dirent, attributes of (mode) (0: none, valid 0)
+ * and (link). */
+static void put_listent(struct msg *e, uint8_t qtype, uint64_t off,
+                        uint8_t dtype, const char *name, uint32_t mode,
+                        const char *link)
+{
+    putdirent(e, qtype, 2, off, dtype, name);
+    if (mode) {
+        put_attr(e, mode, qtype);
+    } else {
+        for (int i = 0; i < 153; i++)
+            put8(e, 0);
+    }
+    putstr(e, link);
+}
+
 /* Build the well-formed reply to request (req) into (m). */
 static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
                        int *readdir_calls)
@@ -365,6 +381,16 @@ static void good_reply(struct msg *m, const uint8_t *req, uint32_t msize,
         begin(m, 25, tag);
         put_attr(m, 040755, 0x80);
         break;
+    case 134: { /* Tlistdir (lbox's own): ".", then a symlink, at once */
+        struct msg e = {.n = 0};
+
+        begin(m, 135, tag);
+        put8(m, 1);
+        put_listent(&e, 0x80, 1, 4, ".", 0, "");
+        put_listent(&e, 0x02, 2, 10, "l", 0120777, "target");
+        putdata(m, &e);
+        break;
+    }
     case 132: /* Twalkattr (lbox's own): a symlink */
         begin(m, 133, tag);
         put_attr(m, 0120777, 0x02);
@@ -396,6 +422,8 @@ static const uint8_t g_broken_type[FAKE_COUNT] = {
     [FAKE_READDIR_SLASH] = 40, [FAKE_READDIR_TOO_MUCH] = 40,
     [FAKE_GETATTR_SHORT] = 24,
     [FAKE_WALKATTR_FILE_LINK] = 132, [FAKE_WALKATTR_LINK_EMPTY] = 132,
+    [FAKE_LISTDIR_FILE_LINK] = 134, [FAKE_LISTDIR_TYPE] = 134,
+    [FAKE_LISTDIR_TOO_MUCH] = 134,
 };
 
 /* Replace (m) with the broken reply for (scenario), if this request is the
@@ -512,6 +540,24 @@ static int break_reply(int scenario, struct msg *m, const uint8_t *req,
         begin(m, 133, tag);
         put_attr(m, 0100644, 0);
         putstr(m, "target");
+        break;
+    case FAKE_LISTDIR_FILE_LINK:
+    case FAKE_LISTDIR_TYPE: {
+        struct msg e = {.n = 0};
+
+        begin(m, 135, tag);
+        put8(m, 1);
+        if (scenario == FAKE_LISTDIR_TYPE)
+            put_listent(&e, 0x80, 1, 4, "d", 0100644, "");
+        else
+            put_listent(&e, 0, 1, 8, "f", 0100644, "target");
+        putdata(m, &e);
+        break;
+    }
+    case FAKE_LISTDIR_TOO_MUCH:
+        begin(m, 135, tag);
+        put8(m, 1);
+        put32(m, get32(req + 21) + 1);  /* the count asked, nwname 0 */
         break;
     case FAKE_WALKATTR_LINK_EMPTY:
         begin(m, 133, tag);

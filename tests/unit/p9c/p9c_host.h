@@ -52,6 +52,9 @@ enum p9c_fake {
     FAKE_GETATTR_SHORT,     /* Rgetattr cut after the qid */
     FAKE_WALKATTR_FILE_LINK, /* Rwalkattr of a regular file with a target */
     FAKE_WALKATTR_LINK_EMPTY, /* Rwalkattr of a symlink without one */
+    FAKE_LISTDIR_FILE_LINK, /* Rlistdir entry of a file with a target */
+    FAKE_LISTDIR_TYPE,      /* Rlistdir directory entry, attributes of a file */
+    FAKE_LISTDIR_TOO_MUCH,  /* Rlistdir count above the requested count */
     FAKE_COUNT
 };
 

@@ -10,7 +10,7 @@
 #include "plat_hosted.h"
 
 enum op { OP_CONNECT, OP_ATTACH, OP_WALK, OP_READ, OP_READLINK,
-          OP_READDIR, OP_GETATTR, OP_WALKATTR };
+          OP_READDIR, OP_GETATTR, OP_WALKATTR, OP_LISTDIR };
 
 struct scenario {
     int fake;
@@ -46,6 +46,11 @@ static const struct scenario g_cases[] = {
     {FAKE_GETATTR_SHORT, "short rgetattr", OP_GETATTR, -EPROTO, true},
     {FAKE_WALKATTR_FILE_LINK, "file with a target", OP_WALKATTR, -EPROTO, true},
     {FAKE_WALKATTR_LINK_EMPTY, "symlink without one", OP_WALKATTR, -EPROTO,
+     true},
+    {FAKE_LISTDIR_FILE_LINK, "listed file with a target", OP_LISTDIR, -EPROTO,
+     false},
+    {FAKE_LISTDIR_TYPE, "listed type mismatch", OP_LISTDIR, -EPROTO, false},
+    {FAKE_LISTDIR_TOO_MUCH, "rlistdir over request", OP_LISTDIR, -EPROTO,
      true},
 };
 
@@ -92,6 +97,20 @@ static long run_op(struct p9_client *c, enum op op, uint32_t root)
         rt_heap_free(g_shared, link);
         p9_clunk(c, fid);
         return n;
+    }
+    case OP_LISTDIR: {
+        struct p9_listent e;
+        bool eof = false;
+        int seen = 0;
+
+        n = p9_listdir(c, root, 0, NULL, 0, buf, sizeof(buf), &eof);
+        if (n <= 0)
+            return n ? n : -1;
+        while ((r = p9_listent_next(buf, (size_t)n, &pos, &e)) == 1) {
+            if (e.a.valid && e.link_len == 6 && !memcmp(e.link, "target", 6))
+                seen++;
+        }
+        return r < 0 ? r : seen == 1 && eof ? 0 : -1;
     }
     case OP_GETATTR:
         n = p9_getattr(c, root, P9_GETATTR_BASIC, &a);
@@ -168,8 +187,9 @@ static void test_good(struct kernel *k)
         CHECK_EQ(p9_attach(c, "/x", 0, &root, NULL), 0);
         /* lbox's extensions go only to lbox's own server. */
         CHECK_EQ(run_op(c, OP_WALKATTR, root), -EOPNOTSUPP);
+        CHECK_EQ(run_op(c, OP_LISTDIR, root), -EOPNOTSUPP);
         p9_client_own_server(c);
-        for (enum op op = OP_WALK; op <= OP_WALKATTR; op++)
+        for (enum op op = OP_WALK; op <= OP_LISTDIR; op++)
             CHECK_EQ(run_op(c, op, root), 0);
         CHECK_EQ(p9_clunk(c, root), 0);
         CHECK(!p9_client_is_dead(c));

@@ -2,6 +2,7 @@
 /* A minimal raw 9P2000.L test client with its own encoder, used by the file
  * server's unit tests (host side, glibc). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -432,6 +433,91 @@ int tc_readdir_names(struct tc *c, uint32_t fid, char *buf, size_t size)
             if (type == 4 || q.type == 0x80)
                 strcat(names[n], "/");
             n++;
+        }
+    }
+    qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (strlen(buf) + strlen(names[i]) + 2 < size) {
+            if (i)
+                strcat(buf, " ");
+            strcat(buf, names[i]);
+        }
+    }
+out:
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    return err ? err : n;
+}
+
+int tc_listdir_names(struct tc *c, uint32_t fid, unsigned nw,
+                     const char *const *wnames, char *buf, size_t size,
+                     const char *pick, struct tc_attr *pa, char *plink,
+                     size_t plsize)
+{
+    char *names[512];
+    int n = 0, err = 0;
+    uint64_t off = 0;
+
+    for (;;) {
+        uint32_t count;
+        uint8_t eof;
+        size_t end;
+
+        tc_begin(c, 134);
+        tc_u32(c, fid);
+        tc_u16(c, (uint16_t)nw);
+        for (unsigned i = 0; i < nw; i++)
+            tc_str(c, wnames[i]);
+        tc_u64(c, off);
+        tc_u32(c, 600);     /* small, to exercise continuation */
+        err = tc_rpc(c);
+        if (err)
+            goto out;
+        eof = tc_r8(c);
+        count = tc_r32(c);
+        end = c->rpos + count;
+        if (end != c->ilen || eof > 1) {
+            err = -EPROTO;
+            goto out;
+        }
+        while (c->rpos < end && n < 512) {
+            struct tc_attr a;
+            struct tc_qid q;
+            char name[256], link[256];
+            uint8_t type;
+
+            tc_rqid(c, &q);
+            off = tc_r64(c);
+            type = tc_r8(c);
+            tc_rstr(c, name, sizeof(name));
+            get_attr(c, &a);
+            tc_rstr(c, link, sizeof(link));
+            /* "." and ".." carry no attributes; everything else does. */
+            bool dot = !strcmp(name, ".") || !strcmp(name, "..");
+            if (dot != (a.valid == 0) || (!dot && a.qid.path != q.path)) {
+                err = -EPROTO;
+                goto out;
+            }
+            if (pick && !strcmp(name, pick)) {
+                *pa = a;
+                snprintf(plink, plsize, "%s", link);
+            }
+            names[n] = malloc(strlen(name) + 2);
+            strcpy(names[n], name);
+            if (type == 4 || q.type == 0x80)
+                strcat(names[n], "/");
+            n++;
+        }
+        if (c->rpos != end) {
+            err = -EPROTO;
+            goto out;
+        }
+        if (eof)
+            break;
+        if (count == 0) {   /* no end without eof */
+            err = -EPROTO;
+            goto out;
         }
     }
     qsort(names, (size_t)n, sizeof(names[0]), cmp_str);

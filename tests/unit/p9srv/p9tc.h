@@ -90,6 +90,14 @@ int tc_getattr(struct tc *c, uint32_t fid, struct tc_attr *a);
  * symlink, its target into (link) ("" otherwise). */
 int tc_walkattr(struct tc *c, uint32_t fid, uint32_t newfid, const char *name,
                 struct tc_attr *a, char *link, size_t size);
+/* lbox's Tlistdir of (fid) walked by (nw) names, in small replies: the
+ * sorted names as tc_readdir_names gives them, or -errno; checks the
+ * reply's framing and that only "." and ".." lack attributes. The entry
+ * (pick) (if any) gets its attributes in (pa) and target in (plink). */
+int tc_listdir_names(struct tc *c, uint32_t fid, unsigned nw,
+                     const char *const *wnames, char *buf, size_t size,
+                     const char *pick, struct tc_attr *pa, char *plink,
+                     size_t plsize);
 int tc_setattr(struct tc *c, uint32_t fid, uint32_t valid, uint32_t mode,
                uint32_t uid, uint32_t gid, uint64_t size, uint64_t atime,
                uint64_t mtime);

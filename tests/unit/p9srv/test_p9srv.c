@@ -272,6 +272,45 @@ static void test_readdir(struct tc *c)
     CHECK(!strcmp(names, "../ ./ hello.txt link_abs link_etc link_outside "
                          "link_rel link_up sub/"));
     CHECK(tc_readdir_names(c, 20, names, sizeof(names)) == 9);  /* again */
+    /* Tlistdir: the same names, with attributes, from an unopened fid or
+     * walked to from one; nothing is created on the server. */
+    {
+        const char *sub[] = {"sub"}, *file[] = {"hello.txt"};
+        const char *up[] = {"..", "sub"}, *bad[] = {"a/b"};
+        const char *many[17];
+        struct tc_attr a, ga;
+        char link[256];
+
+        for (int i = 0; i < 17; i++)
+            many[i] = "sub";
+        CHECK(tc_listdir_names(c, 1, 0, NULL, names, sizeof(names),
+                               "link_rel", &a, link, sizeof(link)) == 9);
+        CHECK(!strcmp(names, "../ ./ hello.txt link_abs link_etc "
+                             "link_outside link_rel link_up sub/"));
+        CHECK(S_ISLNK(a.mode) && !strcmp(link, "hello.txt"));
+        CHECK(tc_listdir_names(c, 1, 0, NULL, names, sizeof(names),
+                               "hello.txt", &a, link, sizeof(link)) == 9);
+        CHECK(tc_walk1(c, 1, 22, "hello.txt") == 0);
+        CHECK(tc_getattr(c, 22, &ga) == 0 && ga.qid.path == a.qid.path &&
+              ga.size == 12 && a.size == 12 && ga.mode == a.mode &&
+              link[0] == '\0');
+        CHECK(tc_clunk(c, 22) == 0);
+        CHECK(tc_listdir_names(c, 1, 1, sub, names, sizeof(names),
+                               NULL, NULL, NULL, 0) == 3);
+        CHECK(!strcmp(names, "../ ./ inner.txt"));
+        /* ".." at the mount root stays there, as Twalk does. */
+        CHECK(tc_listdir_names(c, 1, 2, up, names, sizeof(names),
+                               NULL, NULL, NULL, 0) == 3);
+        CHECK(tc_listdir_names(c, 1, 1, file, names, sizeof(names),
+                               NULL, NULL, NULL, 0) == -ENOTDIR);
+        CHECK(tc_listdir_names(c, 1, 1, bad, names, sizeof(names),
+                               NULL, NULL, NULL, 0) < 0);
+        CHECK(tc_listdir_names(c, 1, 17, many, names, sizeof(names),
+                               NULL, NULL, NULL, 0) == -EINVAL);
+        CHECK(tc_listdir_names(c, 999, 0, NULL, names, sizeof(names),
+                               NULL, NULL, NULL, 0) == -EBADF);
+        CHECK(tc_clunk(c, 22) == -EBADF);
+    }
     /* A walk from the opened directory to a new fid is allowed. */
     CHECK(tc_walk1(c, 20, 21, "hello.txt") == 0);
     CHECK(tc_lopen(c, 21, O_RDONLY, NULL) == 0 && tc_clunk(c, 21) == 0);
