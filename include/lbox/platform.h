@@ -268,6 +268,22 @@ struct lbox_regs {
 void lbox_syscall_entry(struct lbox_regs *regs);
 
 /*
+ * Implemented by the North side, for a platform that rewrites guest code
+ * so that its system calls enter lbox without a host trap: the
+ * protection (LBOX_PROT_*) of guest memory [addr, addr + len) when it
+ * lies in one private mapping of the guest's (never a shared file), else
+ * -1.
+ */
+int lbox_guest_code_prot(uint64_t addr, size_t len);
+/*
+ * Implemented by the North side: reserve (size) bytes of the guest's
+ * address space within (reach) bytes of (near) for lbox (the guest can
+ * neither map over them nor change them; the platform maps them). The
+ * address, or 0 when there is no room.
+ */
+uint64_t lbox_guest_reserve_near(uint64_t near, uint64_t reach, size_t size);
+
+/*
  * Implemented by the North side: the platform calls it once, on the first
  * thread, after the host boundary (filter, handlers) is in place. (argv)
  * and (envp) are the start-up arguments the monitor gave the kernel image.

@@ -470,6 +470,37 @@ static struct vma *find(struct mm *mm, uint64_t addr)
     return NULL;
 }
 
+int mm_code_prot(struct mm *mm, uint64_t addr, uint64_t len)
+{
+    struct vma *a = find(mm, addr);
+
+    if (!a || addr + len > a->end || addr + len < addr ||
+        (a->flags & MM_SHARED))
+        return -1;
+    return a->prot;
+}
+
+uint64_t mm_reserve_near(struct mm *mm, uint64_t near, uint64_t reach,
+                         uint64_t len, const char *name)
+{
+    const uint64_t step = 1ULL << 20, lo = 1ULL << 20;
+    uint64_t down = ALIGN_DOWN(near, step), up = ALIGN_UP(near, step);
+
+    len = ALIGN_UP(len, LBOX_PAGE_SIZE);
+    /* Nearest first, alternating below and above (near). */
+    for (uint64_t d = step; d < reach; d += step) {
+        uint64_t below = down - d, above = up + d - step;
+
+        if (down >= d && below >= lo && is_free(mm, below, below + len) &&
+            mm_reserve_lbox(mm, below, below + len, name) == 0)
+            return below;
+        if (above + len <= MM_USER_END && is_free(mm, above, above + len) &&
+            mm_reserve_lbox(mm, above, above + len, name) == 0)
+            return above;
+    }
+    return 0;
+}
+
 /* Move the record of [old, old_end) to [to, to + len) after the host did. */
 static int rerecord(struct mm *mm, const struct vma *a, uint64_t old,
                     uint64_t old_end, uint64_t to, uint64_t len)

@@ -65,6 +65,14 @@ uint64_t mm_brk(struct task *t, uint64_t new_brk);
 /* Is [addr, addr+len) entirely guest-addressable (user half, not lbox's)? */
 bool mm_guest_range_ok(struct mm *mm, uint64_t addr, uint64_t len);
 
+/* The protection of [addr, addr + len) when it lies in one private area
+ * (guest code the platform may rewrite), else -1. */
+int mm_code_prot(struct mm *mm, uint64_t addr, uint64_t len);
+/* Reserve (len) bytes for lbox (mm_reserve_lbox) at a free place within
+ * (reach) of (near); the address, or 0. */
+uint64_t mm_reserve_near(struct mm *mm, uint64_t near, uint64_t reach,
+                         uint64_t len, const char *name);
+
 /* Drop every guest mapping (execve). lbox reservations stay. */
 void mm_clear_guest(struct task *t);
 

@@ -37,12 +37,20 @@ struct plat_thread {
     void *tls;                 /* %gs:8, lbox_plat_tls() */
     uint64_t guest_fs;         /* the guest's thread pointer */
     void *altstack;
+    void *fast_sp;             /* %gs:32, lbox's stack top for fastcalls */
+    void *xsave;               /* %gs:40, the guest's extended state */
+    uint64_t fast_rip;         /* %gs:48, where a fastcall returns */
 };
 
 /* Set by plat_start from AT_HWCAP2. */
 extern bool g_plat_fsgsbase;
 
 int plat_signals_init(struct plat_thread *pt);
+/* Syscall-site rewriting (fastcall.c): set up (pt)'s fastcall stack and
+ * XSAVE area (nothing on hosts without XSAVE); after a trapped call that
+ * returns to (rip), rewrite its site if it is one. */
+int plat_fastcall_init(struct plat_thread *pt);
+void plat_fastcall_patch(uint64_t rip, long nr);
 int plat_filter_install(void);
 int plat_landlock_restrict(void);
 

@@ -60,13 +60,18 @@ static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
     struct lbox_regs r;
+    uint64_t rip;
+    long nr = si->sys.syscall;
 
     (void)sig;
     regs_from_uc(&r, uc->gregs);
+    rip = r.rip;
     /* The filter skipped the call; rax no longer holds its number. */
-    r.rax = (uint64_t)(int64_t)si->sys.syscall;
+    r.rax = (uint64_t)(int64_t)nr;
     lbox_syscall_entry(&r);
     regs_to_uc(uc->gregs, &r);
+    if (r.rip == rip)   /* an ordinary return (not execve) */
+        plat_fastcall_patch(rip, nr);
 }
 
 static int set_handler(int sig, void *fn)

@@ -80,6 +80,8 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
     g_boot_thread.self = &g_boot_thread;
     plat_set_gs(&g_boot_thread);
     err = plat_signals_init(&g_boot_thread);
+    if (!err)
+        err = plat_fastcall_init(&g_boot_thread);
     if (err < 0)
         boot_fail("signal handlers", err);
     err = plat_landlock_restrict();

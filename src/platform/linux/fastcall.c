@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System calls without a host trap (linux platform). A trapped guest
+ * syscall costs a SIGSYS round trip through the host kernel: signal
+ * frame, extended state, sigreturn (~5 us on the development VM, 4x a
+ * native getpid). So the first time a call site traps, it is rewritten:
+ *
+ *     b8 nn nn nn nn    mov $nr, %eax         e9 rr rr rr rr   jmp stub
+ *     0f 05             syscall          ->   0f 05            syscall
+ *
+ * and the site's stub (in lbox's memory within 2 GiB of it, which the
+ * guest can run but neither map over nor change) does
+ *
+ *     mov $nr, %eax; lea site+7(%rip), %rcx; jmp *lbox_plat_fastcall
+ *
+ * The same works for libc's syscall(), whose last instruction before the
+ * call loads the sixth argument (displaceable() has the list).
+ *
+ * The syscall instruction stays, so code that jumps straight to it with
+ * its own rax still traps as before. A site is rewritten only when the
+ * bytes are exactly that pair and the immediate is the number that
+ * trapped, in a private mapping the guest may execute (the North side
+ * says which, lbox_guest_code_prot); the page keeps the guest's
+ * protection. Everything else, and any failure, stays on SIGSYS. What
+ * the guest can see: its code pages differ in those five bytes (a
+ * checksum of its own text would notice), and the rewritten pages become
+ * private copies (docs/linux-compat.md).
+ *
+ * The host boundary is unchanged: lbox's host calls still come only from
+ * the gate and the filter still checks each; entering lbox by a jump is
+ * what a guest could always do, since lbox lives in its address space.
+ *
+ * One guest thread today: a stub chunk is briefly not executable while a
+ * stub is added, and a site's five bytes are not written atomically. The
+ * threads issue must make both safe for threads running meanwhile (and
+ * give each thread its own fastcall stack and XSAVE area, which struct
+ * plat_thread already holds). Stubs are never reused: code unmapped and
+ * mapped again traps and gets a new one, until the chunks are full.
+ */
+#include "host_abi.h"
+#include "plat.h"
+#include "rt/rt.h"
+
+extern char __executable_start[], etext[];
+void lbox_plat_fastcall(void);
+
+#define STUB_SIZE 32
+#define CHUNK_SIZE (64 * 1024)
+#define CHUNK_MAX 8
+#define REACH (1ULL << 30)  /* stub to site, well inside rel32's 2 GiB */
+
+/* One region of stubs near some guest code: its first 8 bytes hold the
+ * entry's address, stubs follow. */
+struct chunk {
+    uint64_t base;
+    unsigned used;      /* bytes, the entry slot included */
+};
+
+static struct {
+    bool on;
+    struct chunk chunks[CHUNK_MAX];
+    unsigned nchunks;
+    uint64_t sites;
+} g_fast;
+
+static bool near(uint64_t a, uint64_t b)
+{
+    return (a > b ? a - b : b - a) < REACH;
+}
+
+/* The chunk with room for a stub within reach of (site), made writable;
+ * NULL if none. */
+static struct chunk *stub_chunk(uint64_t site)
+{
+    struct chunk *c = NULL;
+    void *addr;
+
+    for (unsigned i = 0; i < g_fast.nchunks; i++) {
+        if (near(g_fast.chunks[i].base, site) &&
+            g_fast.chunks[i].used + STUB_SIZE <= CHUNK_SIZE) {
+            c = &g_fast.chunks[i];
+            break;
+        }
+    }
+    if (c)
+        return lbox_plat_page_protect((void *)c->base, CHUNK_SIZE,
+                                      LBOX_PROT_READ | LBOX_PROT_WRITE) < 0
+                   ? NULL : c;
+    if (g_fast.nchunks == CHUNK_MAX)
+        return NULL;
+    addr = (void *)lbox_guest_reserve_near(site, REACH - CHUNK_SIZE,
+                                           CHUNK_SIZE);
+    if (!addr || lbox_plat_page_map(&addr, CHUNK_SIZE,
+                                    LBOX_PROT_READ | LBOX_PROT_WRITE,
+                                    LBOX_MAP_NOREPLACE) < 0)
+        return NULL;
+    *(uint64_t *)addr = (uint64_t)lbox_plat_fastcall;
+    c = &g_fast.chunks[g_fast.nchunks++];
+    *c = (struct chunk){.base = (uint64_t)addr, .used = STUB_SIZE};
+    return c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * The five bytes before a syscall instruction that a stub may run in
+ * their place: position-independent, and touching neither rcx nor r11
+ * (the stub's, as the syscall's). (nr) says whether the immediate must
+ * be the number that trapped.
+ */
+static bool displaceable(const uint8_t *code, long nr)
+{
+    static const uint8_t load_r9[5] = {0x4c, 0x8b, 0x4c, 0x24, 0x08};
+
+    if (code[0] == 0xb8)    /* mov $nr, %eax */
+        return (uint32_t)(code[1] | code[2] << 8 | code[3] << 16 |
+                          (uint32_t)code[4] << 24) == (uint32_t)nr;
+    /* mov 0x8(%rsp), %r9: the last argument, in libc's syscall(). */
+    return !memcmp(code, load_r9, sizeof(load_r9));
+}
+
+/* The stub for (site): its displaced five bytes, then the entry with the
+ * return address in rcx; at (at) in the chunk based at (base). */
+static void write_stub(uint8_t *at, uint64_t base, uint64_t site,
+                       const uint8_t *code)
+{
+    uint8_t *p = at;
+    uint64_t ip;
+
+    memcpy(p, code, 5);
+    p += 5;
+    *p++ = 0x48;                        /* lea site+7(%rip), %rcx */
+    *p++ = 0x8d;
+    *p++ = 0x0d;
+    ip = (uint64_t)p + 4;
+    put32(p, (uint32_t)(site + 7 - ip));
+    p += 4;
+    *p++ = 0xff;                        /* jmp *base(%rip) */
+    *p++ = 0x25;
+    ip = (uint64_t)p + 4;
+    put32(p, (uint32_t)(base - ip));
+    p += 4;
+    while (p < at + STUB_SIZE)
+        *p++ = 0xcc;                    /* int3 */
+}
+
+void plat_fastcall_patch(uint64_t rip, long nr)
+{
+    uint64_t site = rip - 7, page, stub;
+    uint8_t code[7], jmp[5];
+    struct chunk *c;
+    size_t span;
+    int prot;
+
+    if (!g_fast.on || rip < 7 || nr < 0 || nr > 0xffff)
+        return;
+    if (rip >= (uint64_t)__executable_start && rip <= (uint64_t)etext)
+        return;     /* lbox's own code: never */
+    if (lbox_plat_copy_safe(code, (void *)site, sizeof(code)) < 0 ||
+        code[5] != 0x0f || code[6] != 0x05 || !displaceable(code, nr))
+        return;
+    prot = lbox_guest_code_prot(site, sizeof(code));
+    if (prot < 0 || !(prot & LBOX_PROT_EXEC))
+        return;
+    c = stub_chunk(site);
+    if (!c)
+        return;
+    stub = c->base + c->used;
+    write_stub((uint8_t *)stub, c->base, site, code);
+    c->used += STUB_SIZE;
+    if (lbox_plat_page_protect((void *)c->base, CHUNK_SIZE,
+                               LBOX_PROT_READ | LBOX_PROT_EXEC) < 0)
+        return;
+    jmp[0] = 0xe9;
+    put32(jmp + 1, (uint32_t)(stub - (site + 5)));
+    page = ALIGN_DOWN(site, LBOX_PAGE_SIZE);
+    span = ALIGN_UP(site + 5, LBOX_PAGE_SIZE) - page;
+    if (lbox_plat_page_protect((void *)page, span,
+                               prot | LBOX_PROT_WRITE) < 0)
+        return;
+    lbox_plat_copy_safe((void *)site, jmp, sizeof(jmp));
+    lbox_plat_page_protect((void *)page, span, prot);
+    g_fast.sites++;
+}
+
+/* XSAVE with the host's enabled components, or no fast path at all. */
+int plat_fastcall_init(struct plat_thread *pt)
+{
+    uint32_t a, b, c, d;
+    void *stack = NULL, *xs = NULL;
+    int err;
+
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    if (!(c & (1u << 26)) || !(c & (1u << 27)))
+        return 0;   /* no XSAVE, or the host did not enable it */
+    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(0));
+    if (b < 576 || b > 64 * 1024)
+        return 0;
+    err = lbox_plat_page_map(&stack, PLAT_ALTSTACK_SIZE,
+                             LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
+    if (err < 0)
+        return err;
+    err = lbox_plat_page_map(&xs, ALIGN_UP(b, LBOX_PAGE_SIZE),
+                             LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
+    if (err < 0) {
+        lbox_plat_page_unmap(stack, PLAT_ALTSTACK_SIZE);
+        return err;
+    }
+    pt->fast_sp = (uint8_t *)stack + PLAT_ALTSTACK_SIZE;
+    pt->xsave = xs;
+    g_fast.on = true;
+    return 0;
+}
