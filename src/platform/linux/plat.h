@@ -46,6 +46,9 @@ int plat_signals_init(struct plat_thread *pt);
 int plat_filter_install(void);
 int plat_landlock_restrict(void);
 
+/* Decide once whether the TSC is lbox_plat_cycles's (before the seal). */
+void plat_tsc_probe(void);
+
 /* Unmap the host vDSO and scrub the initial auxv (before the seal). */
 void plat_hostfacts_scrub(uint64_t *auxv);
 void plat_set_gs(struct plat_thread *pt);
