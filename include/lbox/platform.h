@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LBOX_PLATFORM_VERSION 2
+#define LBOX_PLATFORM_VERSION 3
 
 #define LBOX_PAGE_SIZE 4096UL
 
@@ -143,6 +143,17 @@ int lbox_plat_clock_res(int clock, int64_t *ns);
 
 /* Sleep for (ns) nanoseconds on (clock). -EINTR if a host signal came. */
 int lbox_plat_sleep(int clock, int64_t ns);
+
+/*
+ * Read the CPU's cycle counter into *(count): the one guest code reads
+ * with an unprivileged instruction (x86-64: rdtsc), so a North shim can
+ * give the guest clocks that need no system call (a vDSO). Returns 0
+ * only if the counter runs at a constant rate in every CPU state and
+ * the guest may read it; -ENOSYS otherwise, for good (then guests ask
+ * for the time through system calls). Does not block. The core cannot
+ * build this from the clock calls: each of those is a host round trip.
+ */
+int lbox_plat_cycles(uint64_t *count);
 
 /* --- Randomness -------------------------------------------------------- */
 

@@ -20,6 +20,8 @@ struct vfs;
 struct p9_client;
 struct mm;
 struct fdtable;
+struct vclock;
+struct clock_state;
 
 struct kernel {
     struct rt_heap *shared;   /* objects every process of the sandbox shares */
@@ -29,6 +31,8 @@ struct kernel {
     int64_t boot_ns;          /* host LBOX_CLOCK_MONOTONIC at boot */
     int64_t boot_boottime_ns; /* host LBOX_CLOCK_BOOTTIME at boot */
     int64_t boot_realtime_ns;
+    struct vclock *vclock;    /* the clock page (clock.c) */
+    struct clock_state *clock; /* its writers' state */
     uint32_t next_pid;
     uint64_t mem_total;       /* bytes the guest is told it has */
     uint64_t tmpfs_size;      /* bytes of tmpfs data at most (all instances) */

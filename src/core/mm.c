@@ -16,7 +16,8 @@
 struct vma {
     uint64_t start, end;
     int prot;
-    unsigned flags;     /* MM_STACK, MM_GROWSDOWN, MM_SHARED, MM_WROTE */
+    unsigned flags;     /* MM_STACK, MM_GROWSDOWN, MM_SHARED, MM_WROTE,
+                           MM_ALIAS, MM_RDONLY */
     uint64_t off;
     char *name;         /* private heap; NULL for anonymous */
     struct file *file;  /* MM_SHARED: referenced */
@@ -26,6 +27,8 @@ struct vma {
 #define MM_WROTE 0x100
 /* A shared area that shows pages of the kernel region (not a host file). */
 #define MM_ALIAS 0x200
+/* An area the guest may never make writable or executable. */
+#define MM_RDONLY 0x400
 
 struct mm {
     struct rt_heap *heap;
@@ -372,6 +375,29 @@ long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
     return (long)addr;
 }
 
+long mm_map_lbox(struct task *t, uint64_t addr, void *src, uint64_t len,
+                 const char *name)
+{
+    struct mm *mm = t->proc->mm;
+    uint64_t end;
+    int err = check_range(mm, addr, len, &end);
+
+    if (err < 0)
+        return err;
+    if (!is_free(mm, addr, end))
+        return -EEXIST;
+    err = lbox_plat_page_alias(src, end - addr, (void *)addr, LBOX_PROT_READ);
+    if (err < 0)
+        return err;
+    err = record(mm, addr, end, LBOX_PROT_READ, MM_ALIAS | MM_RDONLY, 0, name,
+                 NULL);
+    if (err < 0) {
+        lbox_plat_page_unmap((void *)addr, end - addr);
+        return err;
+    }
+    return (long)addr;
+}
+
 int mm_unmap(struct task *t, uint64_t addr, uint64_t len)
 {
     struct mm *mm = t->proc->mm;
@@ -439,12 +465,18 @@ int mm_protect(struct task *t, uint64_t addr, uint64_t len, int prot)
             at = mm->v[i].end;
     if (at < end)
         return -ENOMEM;
-    /* A shared file area becomes writable only if its file was opened so. */
+    /* A shared file area becomes writable only if its file was opened so;
+     * lbox's own pages never. */
     for (unsigned i = 0; i < mm->n; i++) {
         const struct vma *a = &mm->v[i];
 
-        if (a->file && (prot & LBOX_PROT_WRITE) && a->start < end &&
-            addr < a->end && (a->file->flags & O_ACCMODE) != O_RDWR)
+        if (a->start >= end || addr >= a->end)
+            continue;
+        if (a->file && (prot & LBOX_PROT_WRITE) &&
+            (a->file->flags & O_ACCMODE) != O_RDWR)
+            return -EACCES;
+        if ((a->flags & MM_RDONLY) &&
+            (prot & (LBOX_PROT_WRITE | LBOX_PROT_EXEC)))
             return -EACCES;
     }
     err = lbox_plat_page_protect((void *)addr, end - addr, prot);

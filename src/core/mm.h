@@ -47,6 +47,15 @@ int mm_reserve_lbox(struct mm *mm, uint64_t start, uint64_t end,
  */
 long mm_map(struct task *t, uint64_t addr, uint64_t len, int prot,
             unsigned flags, struct file *f, uint64_t off, const char *name);
+/*
+ * Show (len) bytes of lbox's own pages at (src) (page-aligned, in the
+ * shared kernel region) to the guest at exactly (addr), which must be
+ * free, read-only and named (name): the guest sees what lbox writes there
+ * and can never make the range writable or executable (mprotect says
+ * -EACCES), like Linux's [vvar]. Returns (addr) or -errno.
+ */
+long mm_map_lbox(struct task *t, uint64_t addr, void *src, uint64_t len,
+                 const char *name);
 int mm_unmap(struct task *t, uint64_t addr, uint64_t len);
 /* msync(2): write shared file pages of the range back; -ENOMEM when part
  * of it is not mapped. */

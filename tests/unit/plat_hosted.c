@@ -386,6 +386,30 @@ int lbox_plat_clock_res(int clock, int64_t *ns)
     return 0;
 }
 
+/* The TSC when cpuid calls it invariant, as the linux platform does
+ * (without its PR_GET_TSC check: a test process may run rdtsc). */
+int lbox_plat_cycles(uint64_t *count)
+{
+    static int ok = -1;
+    uint32_t a, b, c, d, lo, hi;
+
+    if (ok < 0) {
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+                         : "a"(0x80000000u), "c"(0));
+        ok = 0;
+        if (a >= 0x80000007u) {
+            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+                             : "a"(0x80000007u), "c"(0));
+            ok = (d >> 8) & 1;
+        }
+    }
+    if (!ok)
+        return -ENOSYS;
+    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    *count = (uint64_t)hi << 32 | lo;
+    return 0;
+}
+
 int lbox_plat_sleep(int clock, int64_t ns)
 {
     struct timespec ts;

@@ -8,8 +8,8 @@
  * random bytes the stack protector was seeded from).
  *
  * Runs before Landlock and the seccomp filter: it reads /proc/self/maps,
- * which nothing after may. The guest gets no vDSO either way (its auxv has
- * no AT_SYSINFO_EHDR; docs/linux-compat.md).
+ * which nothing after may. The guest's vDSO is lbox's own, built from
+ * src/shim/linux/vdso/ (docs/linux-compat.md), in anonymous pages.
  */
 #include "host_abi.h"
 #include "plat.h"

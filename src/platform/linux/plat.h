@@ -54,6 +54,9 @@ void plat_fastcall_patch(uint64_t rip, long nr);
 int plat_filter_install(void);
 int plat_landlock_restrict(void);
 
+/* Decide once whether the TSC is lbox_plat_cycles's (before the seal). */
+void plat_tsc_probe(void);
+
 /* Unmap the host vDSO and scrub the initial auxv (before the seal). */
 void plat_hostfacts_scrub(uint64_t *auxv);
 void plat_set_gs(struct plat_thread *pt);

@@ -77,6 +77,7 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
     long err;
 
     plat_hostfacts_scrub(auxv);
+    plat_tsc_probe();
     g_boot_thread.self = &g_boot_thread;
     plat_set_gs(&g_boot_thread);
     err = plat_signals_init(&g_boot_thread);

@@ -125,6 +125,12 @@ int lbox_plat_sleep(int clock, int64_t ns)
     return -ENOSYS;
 }
 
+int lbox_plat_cycles(uint64_t *count)
+{
+    (void)count;
+    return -ENOSYS;
+}
+
 int lbox_plat_random(void *buf, size_t size)
 {
     (void)buf, (void)size;

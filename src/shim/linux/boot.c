@@ -251,7 +251,9 @@ int boot_kernel(const struct boot_config *cfg, struct task **out)
     k->ncpus = cfg->ncpus;
     strlcpy(k->hostname, cfg->hostname, sizeof(k->hostname));
     strlcpy(k->domainname, "(none)", sizeof(k->domainname));
-    lbox_clock_boot(k);
+    err = lbox_clock_boot(k);
+    if (err < 0)
+        return err;
     err = new_process(k, heap, cfg, &t);
     if (err < 0)
         return err;

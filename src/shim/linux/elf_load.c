@@ -16,6 +16,7 @@
 #include "shim/linux/elf_load.h"
 #include "shim/linux/elf_load_internal.h"
 #include "shim/linux/elf_parse.h"
+#include "shim/linux/vdso.h"
 
 #define HDR_READ        4096            /* first read of a file */
 #define ARG_TOTAL_MAX   (2ULL << 20)    /* a quarter of an 8 MiB stack */
@@ -559,6 +560,8 @@ int elf_exec_commit(struct task *t, struct elf_exec *x,
 
     if (r == 0 && x->interp.f)
         r = map_image(t, &x->interp);
+    if (r == 0)
+        r = vdso_map(t, &x->vdso);
     if (r < 0)
         return r;
     set_brk(t, x);

@@ -11,9 +11,9 @@
  *                     address space is not touched, errors go back to the
  *                     caller as for any syscall.
  *   (caller)          mm_clear_guest(t): the point of no return.
- *   elf_exec_commit   maps both images, the stack and the break; a failure
- *                     here leaves a half-built image: the caller must end
- *                     the process (Linux: SIGSEGV).
+ *   elf_exec_commit   maps both images, the vDSO, the stack and the break;
+ *                     a failure here leaves a half-built image: the caller
+ *                     must end the process (Linux: SIGSEGV).
  */
 #ifndef LBOX_SHIM_LINUX_ELF_LOAD_H
 #define LBOX_SHIM_LINUX_ELF_LOAD_H

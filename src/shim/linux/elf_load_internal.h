@@ -46,6 +46,7 @@ struct elf_exec {
     size_t vec_words;
     uint8_t random[16];             /* AT_RANDOM bytes */
     uint64_t rnd_stack, rnd_brk, rnd_pad;
+    uint64_t vdso;                  /* AT_SYSINFO_EHDR, mapped at commit */
     char *msg;                      /* caller's reason buffer */
     size_t msg_size;
 };

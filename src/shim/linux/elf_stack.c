@@ -157,6 +157,8 @@ static size_t fill_auxv(struct task *t, struct elf_exec *x, uint64_t *a,
 
     cpuid(1, 0, r);
 #define AUX(k, v) (a[n++] = (k), a[n++] = (uint64_t)(v))
+    if (x->vdso)
+        AUX(AT_SYSINFO_EHDR, x->vdso);
     AUX(AT_MINSIGSTKSZ, min_sigstack());
     AUX(AT_HWCAP, r[3]);
     AUX(AT_PAGESZ, PAGE);

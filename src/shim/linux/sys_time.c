@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Implements clock_gettime(2), clock_getres(2), gettimeofday(2), time(2),
- * nanosleep(2) and clock_nanosleep(2) for the Linux shim, on the
- * platform's clocks.
+ * nanosleep(2) and clock_nanosleep(2) for the Linux shim, on the guest's
+ * clocks (core/clock.h). The vDSO (vdso/vdso.c) answers the same for the
+ * clocks of the clock page; these are its fallback and must agree.
  */
 #include "core/clock.h"
 #include "shim/linux/syscalls.h"
@@ -81,7 +82,7 @@ long sys_clock_getres(struct task *t, const uint64_t a[6])
 long sys_gettimeofday(struct task *t, const uint64_t a[6])
 {
     int64_t ns;
-    int err = lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &ns);
+    int err = lbox_clock_get(t->k, LBOX_CLOCK_REALTIME, &ns);
 
     if (err < 0)
         return err;
@@ -103,7 +104,7 @@ long sys_gettimeofday(struct task *t, const uint64_t a[6])
 long sys_time(struct task *t, const uint64_t a[6])
 {
     int64_t ns, sec;
-    int err = lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &ns);
+    int err = lbox_clock_get(t->k, LBOX_CLOCK_REALTIME, &ns);
 
     if (err < 0)
         return err;
@@ -146,11 +147,18 @@ long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
     err = timespec_from_guest(t, a[2], &ns);
     if (err < 0)
         return err;
-    if (flags & L_TIMER_ABSTIME) {
+    if (!(flags & L_TIMER_ABSTIME))
+        return sleep_rel(t, clock, ns, a[3]);
+    /*
+     * Until the guest's clock says so: the host's and the clock page's
+     * may differ by microseconds, and the guest must not wake early.
+     */
+    for (;;) {
         err = lbox_clock_get(t->k, clock, &now);
+        if (err < 0 || now >= ns)
+            return err;
+        err = sleep_rel(t, clock, ns - now, 0);
         if (err < 0)
             return err;
-        return sleep_rel(t, clock, ns > now ? ns - now : 0, 0);
     }
-    return sleep_rel(t, clock, ns, a[3]);
 }

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: MIT
 # Attack 8 of issue 11: host facts the sandbox could read. Checked from the
 # host side on the running kernel image: no [vdso] or [vvar*] mapping (the
-# vDSO's note names the host's real kernel), and nothing on its initial
-# stack that names where lbox lives or the host platform string. From the
-# guest: CLOCK_BOOTTIME and CLOCK_MONOTONIC count from the sandbox's boot
-# and agree with /proc/uptime, not the host's uptime. And the default view
-# does not share a cwd that is, or holds, the user's home directory.
+# vDSO's note names the host's real kernel; the guest's [vdso] and [vvar]
+# are lbox's, anonymous memory to the host: cases/vdso.sh), and nothing on
+# its initial stack that names where lbox lives or the host platform
+# string. From the guest: CLOCK_BOOTTIME and CLOCK_MONOTONIC count from
+# the sandbox's boot and agree with /proc/uptime, not the host's uptime.
+# And the default view does not share a cwd that is, or holds, the user's
+# home directory.
 . "$(dirname "$0")/../lib.sh"
 need_lbox
 command -v python3 >/dev/null || skip "no python3 on the host"

@@ -10,6 +10,7 @@
 
 #include <lbox/platform.h>
 
+#include "core/clock.h"
 #include "core/fdtable.h"
 #include "core/fs/devfs.h"
 #include "core/fs/procfs.h"
@@ -81,8 +82,8 @@ static int harness_init(void)
     if (!g_k.shared)
         return -ENOMEM;
     g_p.heap = rt_heap_init(test_map(64u << 20, 0), 64u << 20, false);
-    lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &g_k.boot_ns);
-    lbox_plat_clock_get(LBOX_CLOCK_REALTIME, &g_k.boot_realtime_ns);
+    if (lbox_clock_boot(&g_k) < 0)
+        return -ENOMEM;
     strlcpy(g_k.hostname, "lboxtest", sizeof(g_k.hostname));
     g_p.k = &g_k;
     g_p.pid = 42;

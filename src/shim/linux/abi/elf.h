@@ -59,6 +59,7 @@
 #define AT_RANDOM        25
 #define AT_HWCAP2        26
 #define AT_EXECFN        31
+#define AT_SYSINFO_EHDR  33
 #define AT_MINSIGSTKSZ   51
 
 /* The ELF64 file header, as laid out in the file (little-endian). */
