@@ -163,30 +163,43 @@ static int inode_from_fid(struct vfs_sb *sb, uint32_t fid,
     return inode_new(sb, fid, &a, NULL, NULL, NULL, out);
 }
 
-int p9fs_fid_path(struct inode *ino, uint32_t *fid,
-                  const char *names[P9_MAXWELEM])
+/*
+ * From (ino) up to the nearest inode with a fid, at most P9_MAXWELEM
+ * levels: the names from there down to (ino) into (names), top first;
+ * *(at) the inode where the climb stopped, *(base) its fid (P9_NOFID when
+ * the window ran out first). Returns how many names, or -ESTALE for a
+ * fid-less inode with no parent (none is made).
+ */
+static int climb(struct inode **at, uint32_t *base,
+                 const char *names[P9_MAXWELEM])
 {
     const char *up[P9_MAXWELEM];
-    struct inode *at = ino;
     unsigned n = 0;
-    uint32_t f;
-    int ret;
 
-    while ((f = p9fs_fid(at)) == P9_NOFID && n < P9_MAXWELEM) {
-        struct p9fs_inode *pi = at->priv;
+    while ((*base = p9fs_fid(*at)) == P9_NOFID && n < P9_MAXWELEM) {
+        struct p9fs_inode *pi = (*at)->priv;
 
+        if (!pi->parent)
+            return -ESTALE;
         up[n++] = pi->name;
-        at = pi->parent;
-    }
-    if (f == P9_NOFID) {
-        /* Deeper than one request walks: give (ino) a fid of its own. */
-        ret = p9fs_fid_get(ino, fid);
-        return ret < 0 ? ret : 0;
+        *at = pi->parent;
     }
     for (unsigned i = 0; i < n; i++)
         names[i] = up[n - 1 - i];
-    *fid = f;
     return (int)n;
+}
+
+int p9fs_fid_path(struct inode *ino, uint32_t *fid,
+                  const char *names[P9_MAXWELEM])
+{
+    struct inode *at = ino;
+    int n = climb(&at, fid, names);
+
+    if (n < 0 || *fid != P9_NOFID)
+        return n;
+    /* Deeper than one request walks: give (ino) a fid of its own. */
+    n = p9fs_fid_get(ino, fid);
+    return n < 0 ? n : 0;
 }
 
 /*
@@ -200,17 +213,14 @@ int p9fs_fid_get(struct inode *ino, uint32_t *out)
     struct inode *target = ino;
 
     for (;;) {
-        const char *up[P9_MAXWELEM], *names[P9_MAXWELEM];
+        const char *names[P9_MAXWELEM];
         struct p9fs_inode *pi = target->priv;
         struct inode *at = target;
         uint32_t base, fid, none = P9_NOFID;
-        unsigned n = 0;
-        int ret;
+        int n = climb(&at, &base, names);
 
-        while ((base = p9fs_fid(at)) == P9_NOFID && n < P9_MAXWELEM) {
-            up[n++] = ((struct p9fs_inode *)at->priv)->name;
-            at = ((struct p9fs_inode *)at->priv)->parent;
-        }
+        if (n < 0)
+            return n;
         if (n == 0) {
             if (target == ino) {
                 *out = base;
@@ -223,11 +233,9 @@ int p9fs_fid_get(struct inode *ino, uint32_t *out)
             target = at;
             continue;
         }
-        for (unsigned i = 0; i < n; i++)
-            names[i] = up[n - 1 - i];
-        ret = p9_walk(c, base, n, names, &fid, NULL);
-        if (ret < 0)
-            return ret;
+        n = p9_walk(c, base, (unsigned)n, names, &fid, NULL);
+        if (n < 0)
+            return n;
         if (!__atomic_compare_exchange_n(&pi->fid, &none, fid, false,
                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             p9_clunk(c, fid);   /* raced: the other walk's stays */
@@ -257,6 +265,10 @@ void p9fs_prime(struct inode *dir, struct dentry *dd,
     name = strndup_shared(k, e->d.name, e->d.name_len);
     if (!name)
         return;
+    if (!name_ok(name)) {   /* "." or "..": a server's, never cached */
+        rt_heap_free(k->shared, name);
+        return;
+    }
     if (e->link_len) {
         link = strndup_shared(k, e->link, e->link_len);
         if (!link) {
