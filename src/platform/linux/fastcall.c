@@ -58,6 +58,7 @@ struct chunk {
 
 static struct {
     bool on;
+    bool no_room;       /* a reservation failed: ask no more (SIGSYS path) */
     struct chunk chunks[CHUNK_MAX];
     unsigned nchunks;
     uint64_t sites;
@@ -86,14 +87,17 @@ static struct chunk *stub_chunk(uint64_t site)
         return lbox_plat_page_protect((void *)c->base, CHUNK_SIZE,
                                       LBOX_PROT_READ | LBOX_PROT_WRITE) < 0
                    ? NULL : c;
-    if (g_fast.nchunks == CHUNK_MAX)
+    if (g_fast.nchunks == CHUNK_MAX || g_fast.no_room)
         return NULL;
+    /* A failed search scans the address space: never on every trap. */
     addr = (void *)lbox_guest_reserve_near(site, REACH - CHUNK_SIZE,
                                            CHUNK_SIZE);
     if (!addr || lbox_plat_page_map(&addr, CHUNK_SIZE,
                                     LBOX_PROT_READ | LBOX_PROT_WRITE,
-                                    LBOX_MAP_NOREPLACE) < 0)
+                                    LBOX_MAP_NOREPLACE) < 0) {
+        g_fast.no_room = true;
         return NULL;
+    }
     *(uint64_t *)addr = (uint64_t)lbox_plat_fastcall;
     c = &g_fast.chunks[g_fast.nchunks++];
     *c = (struct chunk){.base = (uint64_t)addr, .used = STUB_SIZE};

@@ -53,6 +53,9 @@ lbox_plat_fastcall:
     mov $-1, %edx
     xrstor64 (%rdi)
     mov %rbx, %rax
+    /* Also lbox_plat_enter_guest's way in, with the struct in rax. */
+    .globl plat_resume_guest
+plat_resume_guest:
     mov 128(%rax), %rcx
     mov %rcx, %gs:48
     pushq 136(%rax)
