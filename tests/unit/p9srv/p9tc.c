@@ -398,6 +398,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The (n) names sorted and joined by spaces into (buf), then freed;
+ * (err) or (n). */
+static int names_done(char **names, int n, int err, char *buf, size_t size)
+{
+    qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (!err && strlen(buf) + strlen(names[i]) + 2 < size) {
+            if (i)
+                strcat(buf, " ");
+            strcat(buf, names[i]);
+        }
+        free(names[i]);
+    }
+    return err ? err : n;
+}
+
 int tc_readdir_names(struct tc *c, uint32_t fid, char *buf, size_t size)
 {
     char *names[512];
@@ -435,19 +452,8 @@ int tc_readdir_names(struct tc *c, uint32_t fid, char *buf, size_t size)
             n++;
         }
     }
-    qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
-    buf[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        if (strlen(buf) + strlen(names[i]) + 2 < size) {
-            if (i)
-                strcat(buf, " ");
-            strcat(buf, names[i]);
-        }
-    }
 out:
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-    return err ? err : n;
+    return names_done(names, n, err, buf, size);
 }
 
 int tc_listdir_names(struct tc *c, uint32_t fid, unsigned nw,
@@ -520,19 +526,8 @@ int tc_listdir_names(struct tc *c, uint32_t fid, unsigned nw,
             goto out;
         }
     }
-    qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
-    buf[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        if (strlen(buf) + strlen(names[i]) + 2 < size) {
-            if (i)
-                strcat(buf, " ");
-            strcat(buf, names[i]);
-        }
-    }
 out:
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-    return err ? err : n;
+    return names_done(names, n, err, buf, size);
 }
 
 int tc_mkdir(struct tc *c, uint32_t dfid, const char *name, uint32_t mode,
