@@ -104,6 +104,8 @@ for bad in "--memory 0" "--memory 1x" "--timeout 1d" "--cpu-time -1" "--disk-bud
 done
 
 if "${LBOX_CMD[@]}" doctor | grep -q "^ok   memory bound .*cgroup"; then
+    # Each monitor's pid, so its cgroup can be looked for afterwards.
+    LBOX_PRE=(/bin/sh -c 'echo $$ >>"$0"; exec "$@"' "$S/monitors")
     for mode in anon shared; do
         lbox_run run --memory 160m "${HOG[@]}" $mode
         last=$(tail -n 1 <<<"$OUT")
@@ -119,12 +121,17 @@ if "${LBOX_CMD[@]}" doctor | grep -q "^ok   memory bound .*cgroup"; then
     lbox_run run --memory 160m --tmpfs-size 1g "${HOG[@]}" tmpfs
     [ "$RC" -eq 137 ] && grep -q "out of memory" <<<"$ERR" &&
         ok "tmpfs past --memory ends the sandbox" || fail "tmpfs past memory: rc=$RC out=$OUT err=$ERR"
-    # No cgroup of a monitor that is gone is left behind.
-    left=0
-    for d in $(find /sys/fs/cgroup -maxdepth 6 -type d -name 'lbox-*' 2>/dev/null); do
-        kill -0 "${d##*/lbox-}" 2>/dev/null || left=$((left + 1))
-    done
-    [ "$left" -eq 0 ] && ok "no cgroup left" || fail "$left stale lbox cgroup(s)"
+    LBOX_PRE=()
+    # None of these monitors left its cgroup behind. Only theirs are
+    # counted: a test running alongside may have just SIGKILLed an lbox,
+    # whose cgroup the next lbox to start sweeps (no-orphans.sh checks it).
+    left=""
+    while read -r mpid; do
+        left="$left$(find /sys/fs/cgroup -maxdepth 6 -type d -name "lbox-$mpid" 2>/dev/null)"
+    done <"$S/monitors"
+    [ -s "$S/monitors" ] && [ -z "$left" ] &&
+        ok "no cgroup left by $(wc -l <"$S/monitors") monitors" ||
+        fail "lbox cgroup(s) left: '$left'"
 else
     echo "note: no writable cgroup here; the memory hogs are not run"
 fi

@@ -54,7 +54,12 @@ else
     kill -KILL $left 2>/dev/null
 fi
 
+# The next lbox to start sweeps the cgroups of one that was SIGKILLed.
+killed=$LPID
 start_lbox
+left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "lbox-$killed" 2>/dev/null)
+[ -z "$left" ] && ok "the SIGKILLed lbox's cgroup is gone once another starts" ||
+    fail "cgroup of the SIGKILLed lbox left: $left"
 kill -TERM "$LPID"
 wait "$LPID"
 rc=$?
