@@ -456,25 +456,45 @@ static void close_channels(struct server *servers, int end)
  * is stuck (it must never be, but lbox does not wait on it for ever). */
 #define SERVER_GRACE_MS 5000
 
+/* Waits for (pid) to end, until (deadline): on its pidfd, so lbox takes
+ * no nap it does not need; in short naps where there is no pidfd. */
+static bool wait_server(pid_t pid, int64_t deadline)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    bool gone = false;
+
+    for (;;) {
+        int64_t left = deadline - now_ms();
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+
+        if (waitpid(pid, NULL, WNOHANG) != 0) {
+            gone = true;
+            break;
+        }
+        if (left <= 0)
+            break;
+        if (fd < 0)
+            usleep(1000);
+        else if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+            break;
+    }
+    if (fd >= 0)
+        close(fd);
+    return gone;
+}
+
 static void reap_servers(struct server *servers)
 {
     int64_t deadline = now_ms() + SERVER_GRACE_MS;
 
     for (int c = 0; c < SRV_COUNT; c++) {
-        if (servers[c].pid <= 0)
+        if (servers[c].pid <= 0 || wait_server(servers[c].pid, deadline))
             continue;
-        while (waitpid(servers[c].pid, NULL, WNOHANG) == 0) {
-            if (now_ms() >= deadline) {
-                fprintf(stderr, "lbox: file server %d did not exit; "
-                        "killing it\n", (int)servers[c].pid);
-                kill(servers[c].pid, SIGKILL);  /* ours, not yet reaped */
-                while (waitpid(servers[c].pid, NULL, 0) < 0 &&
-                       errno == EINTR)
-                    ;
-                break;
-            }
-            usleep(2000);
-        }
+        fprintf(stderr, "lbox: file server %d did not exit; killing it\n",
+                (int)servers[c].pid);
+        kill(servers[c].pid, SIGKILL);  /* ours, not yet reaped */
+        while (waitpid(servers[c].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
     }
 }
 
