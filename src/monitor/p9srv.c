@@ -36,6 +36,7 @@ int mon_p9srv_new(const struct mon_p9srv_config *cfg, struct mon_p9srv **out)
         return -ENOMEM;
     srv->uid = cfg->uid;
     srv->gid = cfg->gid;
+    srv->in_netns = cfg->in_netns;
     srv->lent_fd = -1;
     srv->msize = P9_INITIAL_MSIZE;
     if (getrandom(&srv->hash_seed, sizeof(srv->hash_seed), 0) < 0)

@@ -27,6 +27,8 @@ struct mon_p9srv_config {
     size_t nmounts;
     uid_t uid;          /* identity to serve as after mon_p9srv_sandbox() */
     gid_t gid;
+    bool in_netns;      /* the caller already joined the sandbox's own
+                           network namespace: leave only IPC and UTS */
 };
 
 struct mon_p9srv;

@@ -136,6 +136,7 @@ struct mon_p9srv {
     size_t nmounts;
     uid_t uid;
     gid_t gid;
+    bool in_netns;
     bool opened;
     uint32_t msize;
     bool versioned;

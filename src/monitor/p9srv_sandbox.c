@@ -202,9 +202,10 @@ static int write_proc(const char *path, const char *text)
  * others through a user namespace mapping only themselves, with every
  * capability in it dropped again, so the server's file access stays the
  * user's. Best effort: without either the other walls still stand. */
-static void leave_namespaces(void)
+static void leave_namespaces(const struct mon_p9srv *srv)
 {
-    const int ns = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+    const int ns = (srv->in_netns ? 0 : CLONE_NEWNET) | CLONE_NEWIPC |
+                   CLONE_NEWUTS;
     struct __user_cap_header_struct hdr = {
         .version = _LINUX_CAPABILITY_VERSION_3,
     };
@@ -255,7 +256,7 @@ int mon_p9srv_sandbox(struct mon_p9srv *srv)
     err = p9srv_open_mounts(srv);
     if (err)
         return err;
-    leave_namespaces();
+    leave_namespaces(srv);
     /* Each fid holds up to three fds: use what the hard limit allows. */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
