@@ -7,8 +7,9 @@
 #include <grp.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
-#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -224,28 +225,19 @@ static void leave_namespaces(const struct mon_p9srv *srv)
     syscall(SYS_capset, &hdr, none);
 }
 
-/* The server's own allowlist (p9srv_calls.def); anything else kills it. */
+/* The server's own allowlist (p9srv_calls.def), as libseccomp assembled
+ * it at build time; anything else kills it. */
 static int seccomp_restrict(void)
 {
-    static const char *const calls[] = {
-#define P9SRV_CALL(name, reason) #name,
-#include "monitor/p9srv_calls.def"
-#undef P9SRV_CALL
+#include "monitor/p9srv_filter.h"
+    struct sock_fprog prog = {
+        .len = sizeof(g_p9srv_filter) / sizeof(*g_p9srv_filter),
+        .filter = (struct sock_filter *)g_p9srv_filter,
     };
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-    int err = ctx ? 0 : -ENOMEM;
 
-    for (size_t i = 0; !err && i < sizeof(calls) / sizeof(*calls); i++) {
-        int nr = seccomp_syscall_resolve_name(calls[i]);
-
-        /* A call this libseccomp does not know cannot be made either. */
-        if (nr != __NR_SCMP_ERROR)
-            err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-    }
-    if (!err)
-        err = seccomp_load(ctx);
-    seccomp_release(ctx);
-    return err;
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+        return -errno;
+    return 0;
 }
 
 int mon_p9srv_sandbox(struct mon_p9srv *srv)
