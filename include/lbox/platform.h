@@ -211,10 +211,10 @@ long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle);
 
 /*
  * A file server may lend the sandbox a handle to a regular file: read-only
- * for reads and private mappings, or (files of an rw mount, for
- * MAP_SHARED) read-write, so that they reach the host's page cache
+ * for reads and private mappings, or (files of an rw mount, for writes
+ * and MAP_SHARED) read-write, so that they reach the host's page cache
  * directly instead of crossing the channel. A handle allows nothing but
- * these three calls. A platform without handles never
+ * these four calls. A platform without handles never
  * receives one and returns -ENOSYS here; the core then reads through 9P.
  */
 
@@ -222,6 +222,12 @@ long lbox_plat_chan_recv(int chan, void *buf, size_t size, int *handle);
  * checked is the guest's: a fault there gives -EFAULT (or a short count),
  * never a crash. Returns the count, 0 at end of file. */
 long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off);
+
+/* Write (size) bytes at (off) through a handle lent read-write; -EBADF
+ * through one lent read-only. (buf) as for lbox_plat_file_read. Returns
+ * the count, or the host's -errno (-ENOSPC, -EFBIG, ...). */
+long lbox_plat_file_write(int handle, const void *buf, size_t size,
+                          uint64_t off);
 
 /* Map (size) bytes of the file from (off) exactly at (addr), replacing
  * what is there: private copy-on-write (writes never reach the file), or

@@ -522,6 +522,14 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
     return n < 0 ? neg_errno() : n;
 }
 
+long lbox_plat_file_write(int handle, const void *buf, size_t size,
+                          uint64_t off)
+{
+    ssize_t n = pwrite(handle, buf, size, (off_t)off);
+
+    return n < 0 ? neg_errno() : n;
+}
+
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
                        uint64_t off, unsigned flags)
 {

@@ -284,11 +284,37 @@ static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
     return n;
 }
 
+/*
+ * A file written more than once goes on through a handle lent read-write
+ * (pi->shared_rw, the one MAP_SHARED maps): the data reaches the host's
+ * page cache at once, as through Twrite, without the round trip. Not for
+ * O_APPEND (the server places those writes), O_SYNC or O_DSYNC (its fid
+ * has the flags, the lent handle not), nor while the inode has pages in
+ * lbox's own page cache. A server lends read-write only on a mount
+ * without a disk budget; elsewhere (refused) every write is a Twrite.
+ */
+#define P9FS_WRITES_BEFORE_LEND 1
+
+static int write_handle(struct file *f)
+{
+    struct p9fs_inode *pi = f->inode->priv;
+
+    if ((f->flags & (O_APPEND | O_SYNC | O_DSYNC)) ||
+        !S_ISREG(f->inode->mode) || has_pages(pi))
+        return -1;
+    if (__atomic_load_n(&pi->shared_rw, __ATOMIC_ACQUIRE) == P9FS_HOST_NONE &&
+        __atomic_fetch_add(&pi->writes, 1, __ATOMIC_RELAXED) <
+            P9FS_WRITES_BEFORE_LEND)
+        return -1;
+    return lend_into(f->inode, &pi->shared_rw, O_RDWR);
+}
+
 static long p9fs_write(struct file *f, const void *buf, size_t size,
                        uint64_t *pos)
 {
     struct p9fs_file *pf = f->priv;
     long n;
+    int h;
 
     if (f->inode->sb->read_only)
         return -EROFS;
@@ -296,7 +322,12 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
         return -EBADF;
     if (size > (uint64_t)INT64_MAX || *pos > (uint64_t)INT64_MAX - size)
         return -EFBIG;
-    n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size, pf->iounit);
+    h = write_handle(f);
+    if (h >= 0)
+        n = lbox_plat_file_write(h, buf, size, *pos);
+    else
+        n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size,
+                     pf->iounit);
     p9fs_attr_stale(f->inode);
     if (n > 0 && has_pages(f->inode->priv))
         cache_written(f->inode->priv, buf, (size_t)n, *pos);

@@ -69,7 +69,9 @@ struct p9fs_inode {
     uint32_t read_fid;      /* P9_NOFID when none */
     uint32_t read_iounit;
     int host;
-    int shared_ro, shared_rw; /* rw mount, MAP_SHARED: lent like host */
+    int shared_ro, shared_rw; /* rw mount, MAP_SHARED: lent like host;
+                                 shared_rw serves writes too (p9fs_write) */
+    uint32_t writes;        /* write() calls through 9P, up to a few */
     char *link;             /* a symlink's target (k->shared), or NULL */
     bool attr_valid;
     struct rt_lock lock;    /* attr, attr_valid, pages, npages */

@@ -14,6 +14,7 @@
 #define HNR_write           1
 #define HNR_close           3
 #define HNR_pread64         17
+#define HNR_pwrite64        18
 #define HNR_mmap            9
 #define HNR_mprotect        10
 #define HNR_munmap          11

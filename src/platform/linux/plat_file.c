@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host files a file server lent the sandbox (platform.h), on Linux: the
- * handle is a read-only descriptor at or above HC_FD_LENT_MIN, and the
- * filter lets nothing but pread, private mmap and close reach it.
+ * handle is a descriptor at or above HC_FD_LENT_MIN, and the filter lets
+ * nothing but pread, pwrite, mmap and close reach it.
  */
 #include "host_abi.h"
 #include "hostcalls.h"
@@ -17,6 +17,19 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
         return -EBADF;
     do
         n = hcall4(HNR_pread64, handle, buf, size, off);
+    while (n == -EINTR);
+    return n;
+}
+
+long lbox_plat_file_write(int handle, const void *buf, size_t size,
+                          uint64_t off)
+{
+    long n;
+
+    if (handle < HC_FD_LENT_MIN)
+        return -EBADF;
+    do
+        n = hcall4(HNR_pwrite64, handle, buf, size, off);
     while (n == -EINTR);
     return n;
 }

@@ -166,6 +166,13 @@ long lbox_plat_file_read(int handle, void *buf, size_t size, uint64_t off)
     return -ENOSYS;
 }
 
+long lbox_plat_file_write(int handle, const void *buf, size_t size,
+                          uint64_t off)
+{
+    (void)handle, (void)buf, (void)size, (void)off;
+    return -ENOSYS;
+}
+
 int lbox_plat_file_map(int handle, void *addr, size_t size, int prot,
                        uint64_t off, unsigned flags)
 {
