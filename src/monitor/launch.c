@@ -608,7 +608,6 @@ int mon_launch(const struct mon_launch_config *cfg)
         run_kernel(cfg, kernel, servers, &b, monitor, netns);
     if (netns >= 0)
         close(netns);
-    netns = -1;
     close_channels(servers, 1);
     g_kernel_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (g_kernel_pidfd < 0)

@@ -74,7 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct mon_mount m[2] = {{.host = g_rw, .guest = "/", .rw = true},
                              {.host = g_ro, .guest = "/ro", .rw = false}};
-    struct mon_p9srv_config cfg = {m, 2, getuid(), getgid()};
+    struct mon_p9srv_config cfg = {
+        .mounts = m, .nmounts = 2, .uid = getuid(), .gid = getgid(),
+    };
     struct mon_p9srv *srv;
     pthread_t th;
     int sv[2];
