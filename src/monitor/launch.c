@@ -234,6 +234,9 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
         ADD("--mem=%llu", (unsigned long long)b->memory);
     if (cfg->limits.tmpfs_size)
         ADD("--tmpfs-size=%llu", (unsigned long long)cfg->limits.tmpfs_size);
+    /* A write through a lent descriptor is not counted by the budget. */
+    if (cfg->limits.disk_budget)
+        ADD("--no-lent-writes");
     if (cpus > 0)
         ADD("--cpus=%ld", cpus);
     /* The guest starts with the limits lbox itself was given. */

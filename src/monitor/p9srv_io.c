@@ -225,10 +225,10 @@ int p9_op_read(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 /*
  * Tlendfd fid[4] mode[4]: a descriptor of the fid's regular file, opened
  * afresh beneath the mount with (mode) O_RDONLY or O_RDWR. Read-write only
- * on an rw mount without a disk budget (the sandbox writes the file and
- * maps it MAP_SHARED; it could write it through Twrite anyway, and no
- * budget counts what it adds) and never for a set-id file, whose bits a
- * write through a mapping would not clear.
+ * on an rw mount (the sandbox writes the file and maps it MAP_SHARED; it
+ * could write it through Twrite anyway; with a disk budget its filter has
+ * no pwrite64, and a mapping cannot grow the file) and never for a set-id
+ * file, whose bits a write through a mapping would not clear.
  */
 int p9_op_lendfd(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
 {
@@ -246,9 +246,6 @@ int p9_op_lendfd(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
         return -EINVAL;
     if (mode == O_RDWR && !fid->mnt->rw)
         return -EROFS;
-    /* The sandbox's writes through it would not be counted. */
-    if (mode == O_RDWR && fid->mnt->budget)
-        return -EPERM;
     if (!S_ISREG(fid->mode))
         return -EINVAL;
     fd = p9_fid_reopen(fid, (int)mode);

@@ -8,6 +8,8 @@
  *   execve    a call not on the list at all
  *   badfd     write(2) on a descriptor the list does not allow
  *   pgrp      ioctl(0, TIOCGPGRP): a host process group is a host pid
+ *   pwrite    pwrite64 on descriptor 8, the first a server may lend: on
+ *             the list, except in a sandbox with a disk budget
  *   allowed   getrandom(2), which is on the list: it must work, proving
  *             the jump itself reaches the gate
  */
@@ -75,6 +77,9 @@ int main(int argc, char **argv)
         gate_call(gate, 1, 7, (long)"x", 1);
     else if (argc > 1 && !strcmp(argv[1], "pgrp"))
         gate_call(gate, 16, 0, 0x540f, (long)buf);
+    else if (argc > 1 && !strcmp(argv[1], "pwrite"))
+        printf("pwrite64 through the gate: %ld\n",
+               gate_call(gate, 18, 8, (long)"x", 1));
     else
         gate_call(gate, 59, (long)"/bin/sh", 0, 0);
     printf("still alive: the filter let it through\n");

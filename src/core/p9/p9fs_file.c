@@ -290,8 +290,9 @@ static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
  * page cache at once, as through Twrite, without the round trip. Not for
  * O_APPEND (the server places those writes), O_SYNC or O_DSYNC (its fid
  * has the flags, the lent handle not), nor while the inode has pages in
- * lbox's own page cache. A server lends read-write only on a mount
- * without a disk budget; elsewhere (refused) every write is a Twrite.
+ * lbox's own page cache. Where the platform cannot write it (-ENOSYS: a
+ * sandbox with a disk budget, which the server could not count) or the
+ * server does not lend, every write is a Twrite.
  */
 #define P9FS_WRITES_BEFORE_LEND 1
 
@@ -323,9 +324,8 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
     if (size > (uint64_t)INT64_MAX || *pos > (uint64_t)INT64_MAX - size)
         return -EFBIG;
     h = write_handle(f);
-    if (h >= 0)
-        n = lbox_plat_file_write(h, buf, size, *pos);
-    else
+    n = h >= 0 ? lbox_plat_file_write(h, buf, size, *pos) : -ENOSYS;
+    if (n == -ENOSYS)
         n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size,
                      pf->iounit);
     p9fs_attr_stale(f->inode);

@@ -44,6 +44,10 @@ struct plat_thread {
 
 /* Set by plat_start from AT_HWCAP2. */
 extern bool g_plat_fsgsbase;
+/* Whether the filter lets pwrite64 reach lent descriptors: cleared by the
+ * monitor's --no-lent-writes (a sandbox with a disk budget), before the
+ * filter is built (filter.c). */
+extern bool g_plat_lent_writes;
 
 int plat_signals_init(struct plat_thread *pt);
 /* Syscall-site rewriting (fastcall.c): set up (pt)'s fastcall stack and

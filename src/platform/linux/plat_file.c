@@ -26,6 +26,8 @@ long lbox_plat_file_write(int handle, const void *buf, size_t size,
 {
     long n;
 
+    if (!g_plat_lent_writes)
+        return -ENOSYS;     /* not in this sandbox's filter */
     if (handle < HC_FD_LENT_MIN)
         return -EBADF;
     do

@@ -88,6 +88,10 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
     err = plat_landlock_restrict();
     if (err < 0)
         boot_fail("landlock", err);
+    /* Before the "--" only: the guest's own arguments are not options. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--no-lent-writes"))
+            g_plat_lent_writes = false;
     err = plat_filter_install();
     if (err < 0)
         boot_fail("seccomp filter", err);

@@ -105,7 +105,9 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
             i++;
             break;
         }
-        if (!strcmp(a, "--trace")) {
+        if (!strcmp(a, "--no-lent-writes")) {
+            continue;   /* the platform's: its filter reads it (start.c) */
+        } else if (!strcmp(a, "--trace")) {
             cfg->trace = true;
         } else if (!strcmp(a, "--stats")) {
             cfg->stats = true;

@@ -20,4 +20,15 @@ for mode in execve badfd pgrp; do
     grep -q "still alive" <<<"$OUT" && fail "$mode: the filter let it through"
     grep -q "outside the allowlist" <<<"$ERR" || fail "$mode: no monitor message"
 done
+
+# pwrite64 reaches lent descriptors, but not in a sandbox with a disk
+# budget: a write there would go around the server that counts it.
+lbox_run run -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" pwrite
+grep -q "^pwrite64 through the gate: -" <<<"$OUT" &&
+    ok "pwrite64 on descriptor 8 passes the filter (the host says no)" ||
+    fail "pwrite without a budget: exit $RC ($OUT)"
+lbox_run run --disk-budget 1m -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" pwrite
+[ "$RC" -eq 159 ] && ! grep -q "pwrite64 through" <<<"$OUT" &&
+    ok "--disk-budget: pwrite64 through the gate is killed" ||
+    fail "pwrite with a budget: exit $RC, want 159 ($OUT)"
 finish

@@ -5,8 +5,8 @@
 # host. The guest's view (sizes, holes, reads of what it wrote, O_APPEND)
 # and the bytes on the host match the same program run natively; the
 # round trips are gone (--stats); a sandbox killed by --timeout has lost
-# nothing it wrote; and with --disk-budget nothing is lent, so the budget
-# still counts every byte.
+# nothing it wrote; and with --disk-budget every write stays a 9P write,
+# so the budget still counts every byte.
 . "$(dirname "$0")/../lib.sh"
 need_lbox
 command -v python3 >/dev/null || skip "no python3 on the host"
