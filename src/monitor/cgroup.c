@@ -200,9 +200,18 @@ static int dir_for(struct mon_cgroup *cg, enum mon_cg_ctl c)
             return i;
     remove_stale(parent);
     d = &cg->dir[cg->ndirs];
+    /*
+     * v1: the calling thread goes in through "tasks", not "cgroup.procs".
+     * Moving a whole process takes the host's global threadgroup lock for
+     * writing, which waits for an RCU grace period when none was taken
+     * lately: 6 to 30 ms at every start here. Moving oneself, one thread,
+     * skips that lock, and the process that enters (the kernel image's,
+     * before exec) has a single thread. v2 has no "tasks".
+     */
     if (snprintf(d->path, sizeof(d->path), "%s/lbox-%d", parent,
                  (int)getpid()) >= (int)sizeof(d->path) ||
-        snprintf(procs, sizeof(procs), "%s/cgroup.procs", d->path) >=
+        snprintf(procs, sizeof(procs), "%s/%s", d->path,
+                 version == 1 ? "tasks" : "cgroup.procs") >=
             (int)sizeof(procs))
         return -ENAMETOOLONG;
     if (mkdir(d->path, 0755) < 0)

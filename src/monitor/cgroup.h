@@ -29,7 +29,7 @@ struct mon_cgroup_limits {
 struct mon_cgroup_dir {
     int version;            /* 1 or 2 */
     char path[PATH_MAX];    /* the lbox-<pid> directory lbox created */
-    int procs_fd;           /* its cgroup.procs, O_CLOEXEC */
+    int procs_fd;           /* its cgroup.procs (v1: tasks), O_CLOEXEC */
 };
 
 struct mon_cgroup {
@@ -53,8 +53,8 @@ static inline bool mon_cgroup_has(const struct mon_cgroup *cg,
     return cg->where[c] >= 0;
 }
 
-/* In a child before exec: move the calling process into each. 0 or the
- * -errno of the first that failed. */
+/* In a child before exec, while it has one thread: move it into each. 0
+ * or the -errno of the first that failed. */
 int mon_cgroup_enter(const struct mon_cgroup *cg);
 
 /* Did the kernel kill something in it for memory? */
