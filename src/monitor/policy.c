@@ -143,8 +143,9 @@ int mon_policy_markdown(FILE *out)
         "only itself, with every capability in it dropped), drops to the\n"
         "served identity, sets no_new_privs, confines itself with Landlock "
         "to its mount\nsources, and installs this allowlist (assembled by "
-        "libseccomp when lbox is built);\nany other call kills it.\nIt holds only its channel and O_PATH "
-        "descriptors beneath its mounts.\n\n"
+        "libseccomp when lbox is built);\nany other call kills it.\n"
+        "It holds only its channel and O_PATH descriptors beneath its "
+        "mounts.\n\n"
         "%zu calls are allowed:\n\n| syscall | why |\n|---|---|\n",
         sizeof(g_srv_calls) / sizeof(*g_srv_calls));
     for (size_t i = 0; i < sizeof(g_srv_calls) / sizeof(*g_srv_calls); i++)

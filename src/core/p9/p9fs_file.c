@@ -299,9 +299,11 @@ static long p9fs_read(struct file *f, void *buf, size_t size, uint64_t *pos)
 static int write_handle(struct file *f)
 {
     struct p9fs_inode *pi = f->inode->priv;
+    struct p9fs_sb *ps = f->inode->sb->priv;
 
     if ((f->flags & (O_APPEND | O_SYNC | O_DSYNC)) ||
-        !S_ISREG(f->inode->mode) || has_pages(pi))
+        !S_ISREG(f->inode->mode) || has_pages(pi) ||
+        __atomic_load_n(&ps->no_lent_writes, __ATOMIC_RELAXED))
         return -1;
     if (__atomic_load_n(&pi->shared_rw, __ATOMIC_ACQUIRE) == P9FS_HOST_NONE &&
         __atomic_fetch_add(&pi->writes, 1, __ATOMIC_RELAXED) <
@@ -314,6 +316,7 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
                        uint64_t *pos)
 {
     struct p9fs_file *pf = f->priv;
+    struct p9fs_sb *ps = f->inode->sb->priv;
     long n;
     int h;
 
@@ -325,9 +328,12 @@ static long p9fs_write(struct file *f, const void *buf, size_t size,
         return -EFBIG;
     h = write_handle(f);
     n = h >= 0 ? lbox_plat_file_write(h, buf, size, *pos) : -ENOSYS;
-    if (n == -ENOSYS)
+    if (n == -ENOSYS) {
+        if (h >= 0)     /* nor will it later: lend no more for writes */
+            __atomic_store_n(&ps->no_lent_writes, true, __ATOMIC_RELAXED);
         n = p9_write(p9fs_client(f->inode), pf->fid, *pos, buf, size,
                      pf->iounit);
+    }
     p9fs_attr_stale(f->inode);
     if (n > 0 && has_pages(f->inode->priv))
         cache_written(f->inode->priv, buf, (size_t)n, *pos);

@@ -22,6 +22,7 @@ struct p9fs_inode;
 struct p9fs_sb {
     struct p9_client *c;
     uint32_t uid;
+    bool no_lent_writes;    /* the platform cannot write a lent handle */
     struct rt_lock ilock;   /* ihash and its chains */
     struct p9fs_inode *ihash[P9FS_IHASH];
 };
