@@ -144,6 +144,9 @@
 #define ENOTSUP          EOPNOTSUPP
 
 /* Kernel-internal: never seen by a guest. */
-#define ERESTARTSYS      512
+#define ERESTARTSYS      512  /* restart if the handler has SA_RESTART */
+#define ERESTARTNOINTR   513  /* always restart */
+#define ERESTARTNOHAND   514  /* restart unless a handler ran */
+#define ERESTART_RESTARTBLOCK 516 /* restart through restart_syscall */
 
 #endif /* LBOX_ERRNO_H */

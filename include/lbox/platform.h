@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LBOX_PLATFORM_VERSION 3
+#define LBOX_PLATFORM_VERSION 4
 
 #define LBOX_PAGE_SIZE 4096UL
 
@@ -283,6 +283,57 @@ struct lbox_regs {
  * number, the result goes back in rax.
  */
 void lbox_syscall_entry(struct lbox_regs *regs);
+
+/*
+ * A synchronous fault of guest code: what the guest would see. (kind) is
+ * the signal it raises, in Linux's numbering like errno's (SIGILL 4,
+ * SIGTRAP 5, SIGBUS 7, SIGFPE 8, SIGSEGV 11); (code) the detail in
+ * Linux's si_code values; (addr) the faulting address (a data address for
+ * a memory fault, the instruction's for the others). (trapno) and
+ * (error) are the CPU's exception vector and error code, or ~0 when the
+ * platform does not know them.
+ */
+struct lbox_fault {
+    int kind;
+    int code;
+    uint64_t addr;
+    uint64_t trapno, error;
+};
+
+/*
+ * Implemented by the North side, called by the platform on the guest's
+ * thread when guest code faults, with the registers at the fault (rip at
+ * the faulting instruction, or after it for a trap such as int3). The
+ * hook changes them to run a guest handler, or ends the sandbox; when it
+ * returns the platform resumes the guest with (regs) and the extended
+ * state. Never called for a fault of lbox's own code.
+ */
+void lbox_fault_entry(struct lbox_regs *regs, const struct lbox_fault *f);
+
+/*
+ * The extended register state (x86-64: x87, SSE, AVX and the other XSAVE
+ * components) of the guest thread whose entry (syscall or fault) is
+ * running on the calling thread, which the platform loads back when the
+ * entry returns. Its format is the XSAVE standard (uncompacted) layout,
+ * the one a Linux signal frame holds. Only during an entry.
+ *
+ * lbox_plat_xstate_info: its size in bytes and the components it holds
+ * (XCR0's bits); -ENOSYS when the platform keeps no extended state.
+ * lbox_plat_xstate_save: copy it to (dst), (size) bytes at least the
+ * info's. lbox_plat_xstate_load: replace it with the components
+ * (features) of the area (src), (size) bytes; the others take their
+ * initial state, so (features) 0 resets it all (src unused). The platform
+ * checks what it loads: an area no CPU would accept is made acceptable,
+ * never a fault of lbox. Both may take guest memory (fault-safe copies:
+ * -EFAULT).
+ */
+struct lbox_xstate_info {
+    uint32_t size;
+    uint64_t features;
+};
+int lbox_plat_xstate_info(struct lbox_xstate_info *out);
+int lbox_plat_xstate_save(void *dst, size_t size);
+int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features);
 
 /*
  * Implemented by the North side, for a platform that rewrites guest code

@@ -14,6 +14,7 @@
 #include <lbox/platform.h>
 
 #include "core/fs/vfs.h"
+#include "core/signal.h"
 #include "rt/rt.h"
 
 struct vfs;
@@ -66,7 +67,8 @@ struct process {
     struct mm *mm;
     char *exe_path;           /* canonical path of the running image */
     char comm[16];
-    struct k_sigaction sigactions[64];
+    struct k_sigaction sigactions[K_NSIG];
+    struct k_sigqueue sigq;   /* pending for the whole process (kill) */
     struct k_rlimit rlimits[K_RLIMIT_COUNT];
     uint64_t start_ns;
     char *cmdline;            /* argv, NUL-separated, for /proc/self/cmdline */
@@ -80,10 +82,16 @@ struct task {
     struct kernel *k;
     int tid;
     uint64_t sigmask;
+    struct k_sigqueue sigq;   /* pending for this thread */
+    /* The mask to restore once a signal is delivered after a call that
+     * replaced it for its duration (rt_sigsuspend, ppoll, pselect6). */
+    uint64_t saved_sigmask;
+    bool restore_sigmask;
     uint64_t clear_child_tid;
     uint64_t robust_list;
     uint64_t robust_list_size;
     uint64_t altstack_sp, altstack_size, altstack_flags;
+    uint64_t fault_addr, fault_trapno, fault_error; /* the last fault's */
     struct lbox_regs *regs;   /* the guest's registers during a syscall */
 };
 

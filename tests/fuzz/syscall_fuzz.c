@@ -30,7 +30,7 @@
  *     address space outside the window, and the ELF parser has its own
  *     fuzzer (elf_fuzz.c).
  *   - rt_sigreturn (15): would load the whole register set from a guest
- *     stack the harness has not built (ENOSYS today).
+ *     stack the harness has not built.
  *
  * Per-input state is reset after each input: all fds closed and stdio
  * reopened, guest mappings dropped, the file tree rebuilt from scratch,
@@ -247,6 +247,9 @@ static void reset(uint8_t flags)
     p->sid = g_p0.sid;
     memcpy(p->rlimits, g_rlimits, sizeof(g_rlimits));
     memset(p->sigactions, 0, sizeof(p->sigactions));
+    memset(&p->sigq, 0, sizeof(p->sigq));
+    memset(&g_t->sigq, 0, sizeof(g_t->sigq));
+    g_t->restore_sigmask = false;
     memcpy(k->hostname, g_k0.hostname, sizeof(k->hostname));
     memcpy(k->domainname, g_k0.domainname, sizeof(k->domainname));
     g_t->sigmask = 0;
@@ -316,7 +319,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *r = data + pos;
         uint64_t nr = get_le(r, 2), a[6];
         uint8_t kinds = r[2];
-        struct lbox_regs regs = {0};
+        /* Signal frames go at the arena's end. */
+        struct lbox_regs regs = {.rsp = WIN_BASE + ARENA_SIZE};
 
         if (skipped(nr))
             continue;

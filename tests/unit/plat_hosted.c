@@ -388,6 +388,25 @@ int lbox_plat_clock_res(int clock, int64_t *ns)
 
 /* The TSC when cpuid calls it invariant, as the linux platform does
  * (without its PR_GET_TSC check: a test process may run rdtsc). */
+/* No extended state is kept for the guest here. */
+int lbox_plat_xstate_info(struct lbox_xstate_info *out)
+{
+    (void)out;
+    return -ENOSYS;
+}
+
+int lbox_plat_xstate_save(void *dst, size_t size)
+{
+    (void)dst, (void)size;
+    return -ENOSYS;
+}
+
+int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features)
+{
+    (void)src, (void)size, (void)features;
+    return -ENOSYS;
+}
+
 int lbox_plat_cycles(uint64_t *count)
 {
     static int ok = -1;

@@ -194,28 +194,27 @@ void plat_fastcall_patch(uint64_t rip, long nr)
 /* XSAVE with the host's enabled components, or no fast path at all. */
 int plat_fastcall_init(struct plat_thread *pt)
 {
-    uint32_t a, b, c, d;
-    void *stack = NULL, *xs = NULL;
+    struct plat_xstate xs;
+    void *stack = NULL, *xa = NULL;
     int err;
 
-    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-    if (!(c & (1u << 26)) || !(c & (1u << 27)))
-        return 0;   /* no XSAVE, or the host did not enable it */
-    __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(0));
-    if (b < 576 || b > 64 * 1024)
+    plat_xstate_probe(&xs);
+    if (!xs.size)
         return 0;
     err = lbox_plat_page_map(&stack, PLAT_ALTSTACK_SIZE,
                              LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
     if (err < 0)
         return err;
-    err = lbox_plat_page_map(&xs, ALIGN_UP(b, LBOX_PAGE_SIZE),
+    err = lbox_plat_page_map(&xa, ALIGN_UP(xs.size, LBOX_PAGE_SIZE),
                              LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
     if (err < 0) {
         lbox_plat_page_unmap(stack, PLAT_ALTSTACK_SIZE);
         return err;
     }
     pt->fast_sp = (uint8_t *)stack + PLAT_ALTSTACK_SIZE;
-    pt->xsave = xs;
+    pt->xsave = xa;
+    xs.area = xa;
+    pt->fast_xs = xs;
     g_fast.on = true;
     return 0;
 }

@@ -53,7 +53,10 @@
 #define H_MADV_NORMAL   0
 #define H_MADV_DONTNEED 4
 
+#define H_SIGILL  4
+#define H_SIGTRAP 5
 #define H_SIGBUS  7
+#define H_SIGFPE  8
 #define H_SIGSEGV 11
 #define H_SIGSYS  31
 #define H_SA_SIGINFO  0x4

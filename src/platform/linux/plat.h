@@ -31,6 +31,13 @@ extern char lbox_copy_safe_begin[], lbox_copy_safe_end[], lbox_copy_fault[];
 
 #define PLAT_ALTSTACK_SIZE (64 * 1024)
 
+/* An extended-state area in XSAVE's standard layout (size 0: none). */
+struct plat_xstate {
+    uint8_t *area;
+    uint32_t size;
+    uint64_t features;
+};
+
 /* What GS points at: one per host thread. */
 struct plat_thread {
     struct plat_thread *self;  /* %gs:0 */
@@ -40,7 +47,19 @@ struct plat_thread {
     void *fast_sp;             /* %gs:32, lbox's stack top for fastcalls */
     void *xsave;               /* %gs:40, the guest's extended state */
     uint64_t fast_rip;         /* %gs:48, where a fastcall returns */
+    struct plat_xstate fast_xs; /* the XSAVE area above, described */
+    struct plat_xstate *entry; /* the running entry's extended state:
+                                  &fast_xs in a fastcall, the host signal
+                                  frame's in a trapped one (xstate.c) */
 };
+
+static inline struct plat_thread *plat_self(void)
+{
+    struct plat_thread *pt;
+
+    __asm__("mov %%gs:0, %0" : "=r"(pt));
+    return pt;
+}
 
 /* Set by plat_start from AT_HWCAP2. */
 extern bool g_plat_fsgsbase;
@@ -50,6 +69,11 @@ extern bool g_plat_fsgsbase;
 extern bool g_plat_lent_writes;
 
 int plat_signals_init(struct plat_thread *pt);
+/* Learn the CPU's XSAVE layout (before the seal); fill (xs) for an area
+ * of the host's enabled components, or leave it empty without XSAVE. */
+void plat_xstate_probe(struct plat_xstate *xs);
+/* Describe a host signal frame's FP state (h_ucontext.fpregs) in (xs). */
+void plat_xstate_from_frame(struct plat_xstate *xs, void *fpregs);
 /* Syscall-site rewriting (fastcall.c): set up (pt)'s fastcall stack and
  * XSAVE area (nothing on hosts without XSAVE); after a trapped call that
  * returns to (rip), rewrite its site if it is one. */

@@ -15,22 +15,14 @@ void plat_set_gs(struct plat_thread *pt)
         hcall2(HNR_arch_prctl, H_ARCH_SET_GS, pt);
 }
 
-static struct plat_thread *self(void)
-{
-    struct plat_thread *pt;
-
-    __asm__("mov %%gs:0, %0" : "=r"(pt));
-    return pt;
-}
-
 void *lbox_plat_tls(void)
 {
-    return self()->tls;
+    return plat_self()->tls;
 }
 
 void lbox_plat_set_tls(void *tls)
 {
-    self()->tls = tls;
+    plat_self()->tls = tls;
 }
 
 int lbox_plat_set_guest_tp(uint64_t tp)
@@ -45,13 +37,13 @@ int lbox_plat_set_guest_tp(uint64_t tp)
         if (err < 0)
             return (int)err;
     }
-    self()->guest_fs = tp;
+    plat_self()->guest_fs = tp;
     return 0;
 }
 
 uint64_t lbox_plat_guest_tp(void)
 {
-    return self()->guest_fs;
+    return plat_self()->guest_fs;
 }
 
 /* Host threads come with the threads issue; until then say so. */

@@ -2,10 +2,11 @@
 /*
  * lbox's own host signal handlers (linux platform). SIGSYS carries every
  * guest system call the filter trapped into the North side's entry hook;
- * SIGSEGV/SIGBUS either end a fault-safe copy with -EFAULT or, for a guest
- * fault, make the sandbox die of that signal as the program would natively.
- * Handlers run on an lbox-owned alternate stack and return through the
- * gate's restorer.
+ * SIGSEGV/SIGBUS either end a fault-safe copy with -EFAULT or, like
+ * SIGILL, SIGTRAP and SIGFPE, carry a fault of guest code into the fault
+ * hook. Both hooks see the guest's extended state in the host's signal
+ * frame (xstate.c), which the host loads back. Handlers run on an
+ * lbox-owned alternate stack and return through the gate's restorer.
  */
 #include "host_abi.h"
 #include "plat.h"
@@ -15,6 +16,7 @@ extern char __executable_start[], etext[];
 
 static void regs_from_uc(struct lbox_regs *r, const uint64_t *g)
 {
+    r->rax = g[HREG_RAX];
     r->rbx = g[HREG_RBX];
     r->rcx = g[HREG_RCX];
     r->rdx = g[HREG_RDX];
@@ -59,19 +61,23 @@ static void regs_to_uc(uint64_t *g, const struct lbox_regs *r)
 static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
+    struct plat_thread *pt = plat_self();
+    struct plat_xstate xs, *prev = pt->entry;
     struct lbox_regs r;
-    uint64_t rip;
     long nr = si->sys.syscall;
 
     (void)sig;
     regs_from_uc(&r, uc->gregs);
-    rip = r.rip;
     /* The filter skipped the call; rax no longer holds its number. */
     r.rax = (uint64_t)(int64_t)nr;
+    /* Before the call, while the site is surely the running image's (an
+     * execve replaces it, a signal resumes elsewhere). */
+    plat_fastcall_patch(r.rip, nr);
+    plat_xstate_from_frame(&xs, uc->fpregs);
+    pt->entry = &xs;
     lbox_syscall_entry(&r);
+    pt->entry = prev;
     regs_to_uc(uc->gregs, &r);
-    if (r.rip == rip)   /* an ordinary return (not execve) */
-        plat_fastcall_patch(rip, nr);
 }
 
 static int set_handler(int sig, void *fn)
@@ -89,26 +95,43 @@ static int set_handler(int sig, void *fn)
 static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
+    struct plat_thread *pt = plat_self();
+    struct plat_xstate xs, *prev = pt->entry;
     uint64_t rip = uc->gregs[HREG_RIP];
+    struct lbox_fault f;
+    struct lbox_regs r;
 
     if (rip >= (uint64_t)lbox_copy_safe_begin &&
         rip < (uint64_t)lbox_copy_safe_end) {
         uc->gregs[HREG_RIP] = (uint64_t)lbox_copy_fault;
         return;
     }
-    if (rip >= (uint64_t)__executable_start && rip < (uint64_t)etext)
+    if (rip >= (uint64_t)__executable_start && rip < (uint64_t)etext) {
         rt_log("lbox-kernel: internal fault (signal %d) at image offset "
                "%#lx, address %#lx\n", sig,
                (unsigned long)(rip - (uint64_t)__executable_start),
                (unsigned long)si->addr);
-    /*
-     * A guest fault: no guest handler runs yet, so do what Linux does
-     * with the default action. Returning re-executes the faulting
-     * instruction, which now kills the process with this signal.
-     */
-    if (set_handler(sig, H_SIG_DFL) < 0)
-        lbox_plat_exit(128 + sig);
+        lbox_plat_exit_signal(sig);
+    }
+    f = (struct lbox_fault){
+        .kind = sig,
+        .code = si->code,
+        .addr = (uint64_t)si->addr,
+        .trapno = uc->gregs[HREG_TRAPNO],
+        .error = uc->gregs[HREG_ERR],
+    };
+    regs_from_uc(&r, uc->gregs);
+    plat_xstate_from_frame(&xs, uc->fpregs);
+    pt->entry = &xs;
+    lbox_fault_entry(&r, &f);
+    pt->entry = prev;
+    regs_to_uc(uc->gregs, &r);
 }
+
+/* The host signals a guest instruction can raise. */
+static const int g_faults[] = {
+    H_SIGILL, H_SIGTRAP, H_SIGBUS, H_SIGFPE, H_SIGSEGV,
+};
 
 int plat_signals_init(struct plat_thread *pt)
 {
@@ -127,9 +150,8 @@ int plat_signals_init(struct plat_thread *pt)
     if (err < 0)
         return err;
     err = set_handler(H_SIGSYS, (void *)plat_sigsys);
-    if (!err)
-        err = set_handler(H_SIGSEGV, (void *)plat_sigfault);
-    if (!err)
-        err = set_handler(H_SIGBUS, (void *)plat_sigfault);
+    for (unsigned i = 0; !err && i < sizeof(g_faults) / sizeof(*g_faults);
+         i++)
+        err = set_handler(g_faults[i], (void *)plat_sigfault);
     return err;
 }

@@ -83,6 +83,7 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
     err = plat_signals_init(&g_boot_thread);
     if (!err)
         err = plat_fastcall_init(&g_boot_thread);
+    g_boot_thread.entry = &g_boot_thread.fast_xs;
     if (err < 0)
         boot_fail("signal handlers", err);
     err = plat_landlock_restrict();

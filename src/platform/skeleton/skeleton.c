@@ -125,6 +125,25 @@ int lbox_plat_sleep(int clock, int64_t ns)
     return -ENOSYS;
 }
 
+/* No extended state is kept for the guest here. */
+int lbox_plat_xstate_info(struct lbox_xstate_info *out)
+{
+    (void)out;
+    return -ENOSYS;
+}
+
+int lbox_plat_xstate_save(void *dst, size_t size)
+{
+    (void)dst, (void)size;
+    return -ENOSYS;
+}
+
+int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features)
+{
+    (void)src, (void)size, (void)features;
+    return -ENOSYS;
+}
+
 int lbox_plat_cycles(uint64_t *count)
 {
     (void)count;

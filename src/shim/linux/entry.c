@@ -3,7 +3,8 @@
  * The Linux shim's system call entry (kernel image): the platform calls
  * lbox_syscall_entry() on the guest's thread for every guest syscall. It
  * range-checks the number, counts it, calls the handler or returns the
- * table's errno, traces, and puts the result in rax. One exit.
+ * table's errno, traces, and puts the result in rax; then signals the
+ * call made deliverable run (sig_deliver.c). One exit.
  */
 #include "shim/linux/syscalls.h"
 
@@ -40,8 +41,14 @@ void lbox_syscall_entry(struct lbox_regs *regs)
     }
     if (sp->trace)
         trace_syscall(t, (long)nr, a, ret);
-    /* execve replaced the whole register set; its result is already in. */
-    if (t->regs == regs)
+    /* execve and rt_sigreturn replaced the whole register set. */
+    if (t->regs == regs) {
         regs->rax = (uint64_t)ret;
-    t->regs = NULL;
+        t->regs = NULL;
+        if (t->restore_sigmask || sig_deliverable(t, t->sigmask) ||
+            (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK))
+            shim_signal_deliver(t, regs, (long)nr);
+    } else if (sig_deliverable(t, t->sigmask)) {
+        shim_signal_deliver(t, regs, -1);
+    }
 }

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Implements rt_sigaction(2), rt_sigprocmask(2) and sigaltstack(2) for the
- * Linux shim: the guest's dispositions, mask and alternate stack are kept
- * exactly; delivering signals to guest handlers comes later.
+ * Implements the signal system calls for the Linux shim: dispositions,
+ * the mask, the alternate stack, pending sets, waiting for a signal, and
+ * sending one (kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo)
+ * within the one process of the sandbox. Handlers run from
+ * sig_deliver.c when a call returns.
  */
+#include "core/mm.h"
 #include "shim/linux/syscalls.h"
 
 #define L_SIGKILL 9
 #define L_SIGSTOP 19
-#define L_UNBLOCKABLE ((1ULL << (L_SIGKILL - 1)) | (1ULL << (L_SIGSTOP - 1)))
+#define L_UNBLOCKABLE K_SIG_UNBLOCKABLE
 #define L_SA_KNOWN 0xfc00007fULL   /* flags Linux accepts and keeps */
 
 struct l_sigaction {
@@ -38,6 +41,11 @@ long sys_rt_sigaction(struct task *t, const uint64_t a[6])
         k->flags = act.flags & L_SA_KNOWN;
         k->restorer = act.restorer;
         k->mask = act.mask & ~L_UNBLOCKABLE;
+        /* Pending and now ignored: gone, even if blocked (POSIX). */
+        if (k->handler == K_SIG_IGN ||
+            (k->handler == K_SIG_DFL &&
+             sig_default_action(sig) == SIG_DEF_IGNORE))
+            sig_flush(t, sig);
     }
     return 0;
 }
@@ -84,9 +92,15 @@ long sys_sigaltstack(struct task *t, const uint64_t a[6])
 
     if (!t->altstack_size)
         old.flags = L_SS_DISABLE;
+    if (t->regs && t->altstack_size &&
+        t->regs->rsp > t->altstack_sp &&
+        t->regs->rsp - t->altstack_sp <= t->altstack_size)
+        old.flags = L_SS_ONSTACK;
     if (a[0]) {
         if (copy_from_guest(t, &ss, a[0], sizeof(ss)) < 0)
             return -EFAULT;
+        if (old.flags == L_SS_ONSTACK)
+            return -EPERM;  /* not while running on it */
         if ((uint32_t)ss.flags & ~(L_SS_DISABLE | L_SS_ONSTACK |
                                    L_SS_AUTODISARM))
             return -EINVAL;
@@ -104,4 +118,170 @@ long sys_sigaltstack(struct task *t, const uint64_t a[6])
     if (a[1] && copy_to_guest(t, a[1], &old, sizeof(old)) < 0)
         return -EFAULT;
     return 0;
+}
+
+long sys_rt_sigpending(struct task *t, const uint64_t a[6])
+{
+    uint64_t set = sig_pending(t) & t->sigmask;
+
+    if (a[1] > 8)
+        return -EINVAL;
+    return copy_to_guest(t, a[0], &set, a[1]) < 0 ? -EFAULT : 0;
+}
+
+/*
+ * Sleep until a host signal interrupts lbox (-EINTR) or (ns) pass (< 0:
+ * no limit). Nothing but a signal from outside the sandbox can end an
+ * unlimited wait of the only thread.
+ */
+static int wait_host(int64_t ns)
+{
+    while (ns < 0) {
+        int err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, 3600LL * 1000000000);
+
+        if (err == -EINTR)
+            return err;
+    }
+    return ns ? lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, ns) : 0;
+}
+
+/* Until a signal to act on is pending. Interrupted with none (a host
+ * signal for lbox), the call restarts from the entry. */
+long sys_pause(struct task *t, const uint64_t a[6])
+{
+    (void)a;
+    if (!sig_deliverable(t, t->sigmask))
+        wait_host(-1);
+    return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
+{
+    uint64_t mask;
+
+    if (a[1] != 8)
+        return -EINVAL;
+    if (copy_from_guest(t, &mask, a[0], 8) < 0)
+        return -EFAULT;
+    t->saved_sigmask = t->sigmask;
+    t->restore_sigmask = true;
+    t->sigmask = mask & ~L_UNBLOCKABLE;
+    if (!sig_deliverable(t, t->sigmask))
+        wait_host(-1);
+    return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
+{
+    uint64_t set;
+    int64_t ns = -1;
+    struct k_siginfo si;
+    int sig, err;
+
+    if (a[3] != 8)
+        return -EINVAL;
+    if (copy_from_guest(t, &set, a[0], 8) < 0)
+        return -EFAULT;
+    if (a[2]) {
+        err = timespec_from_guest(t, a[2], &ns);
+        if (err < 0)
+            return err;
+    }
+    set &= ~L_UNBLOCKABLE;
+    sig = sig_take(t, set, &si);
+    if (!sig) {
+        /* Only a signal from outside could come while we wait. */
+        err = wait_host(ns);
+        sig = sig_take(t, set, &si);
+        if (!sig)
+            return err == -EINTR ? -EINTR : -EAGAIN;
+    }
+    if (a[1] && copy_to_guest(t, a[1], &si, sizeof(si)) < 0)
+        return -EFAULT;
+    return sig;
+}
+
+/* --- Sending ------------------------------------------------------------ */
+
+static bool is_self(struct task *t, int pid)
+{
+    return pid == t->proc->pid || pid == 0 || pid == -1 ||
+           pid == -t->proc->pgid;
+}
+
+static long send(struct task *t, int sig, int code, bool process)
+{
+    struct k_siginfo si = {.signo = sig, .code = code};
+
+    if (sig < 0 || sig > K_NSIG)
+        return -EINVAL;
+    if (!sig)
+        return 0;
+    si.kill.pid = t->proc->pid;
+    si.kill.uid = task_cred(t)->uid;
+    return sig_send(t, &si, process);
+}
+
+long sys_kill(struct task *t, const uint64_t a[6])
+{
+    if ((int)a[0] == INT32_MIN)
+        return -ESRCH;
+    if ((int)a[1] < 0 || (int)a[1] > K_NSIG)
+        return -EINVAL;
+    if (!is_self(t, (int)a[0]))
+        return -ESRCH;
+    return send(t, (int)a[1], K_SI_USER, true);
+}
+
+long sys_tkill(struct task *t, const uint64_t a[6])
+{
+    if ((int)a[0] <= 0)
+        return -EINVAL;
+    if ((int)a[1] < 0 || (int)a[1] > K_NSIG)
+        return -EINVAL;
+    if ((int)a[0] != t->tid)
+        return -ESRCH;
+    return send(t, (int)a[1], K_SI_TKILL, false);
+}
+
+long sys_tgkill(struct task *t, const uint64_t a[6])
+{
+    if ((int)a[0] <= 0 || (int)a[1] <= 0)
+        return -EINVAL;
+    if ((int)a[2] < 0 || (int)a[2] > K_NSIG)
+        return -EINVAL;
+    if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
+        return -ESRCH;
+    return send(t, (int)a[2], K_SI_TKILL, false);
+}
+
+/* The caller's own siginfo; any si_code, as Linux allows for oneself. */
+static long queue_info(struct task *t, int sig, gaddr_t uinfo, bool process)
+{
+    struct k_siginfo si;
+
+    if (copy_from_guest(t, &si, uinfo, sizeof(si)) < 0)
+        return -EFAULT;
+    if (sig < 0 || sig > K_NSIG)
+        return -EINVAL;
+    if (!sig)
+        return 0;
+    si.signo = sig;
+    return sig_send(t, &si, process);
+}
+
+long sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
+{
+    if (!is_self(t, (int)a[0]) || (int)a[0] <= 0)
+        return -ESRCH;
+    return queue_info(t, (int)a[1], a[2], true);
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
+{
+    if ((int)a[0] <= 0 || (int)a[1] <= 0)
+        return -EINVAL;
+    if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
+        return -ESRCH;
+    return queue_info(t, (int)a[2], a[3], false);
 }

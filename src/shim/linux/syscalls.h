@@ -50,6 +50,16 @@ static inline struct shim_proc *shim_proc(struct task *t)
 void trace_syscall(struct task *t, long nr, const uint64_t a[6], long ret);
 /* --stats: the table printed at exit. */
 void stats_print(struct task *t);
+/*
+ * At the end of a system call (nr, its result in (r)->rax) or a fault
+ * (nr -1): run handlers for the signals (t) can take now, each with its
+ * frame, or take their default action; restart or fail an interrupted
+ * call as its result and the handler's SA_RESTART say.
+ */
+void shim_signal_deliver(struct task *t, struct lbox_regs *r, long nr);
+/* End the sandbox as if (sig) killed it. */
+_Noreturn void shim_die_of_signal(struct task *t, int sig);
+
 /* The errno name for -ret ("ENOENT"), or NULL. */
 const char *errno_name(long err);
 
