@@ -100,12 +100,16 @@ int lbox_plat_self_ranges(struct lbox_range *out, int max);
 
 /*
  * Sleep while *(word) == (expected). (timeout_ns) is relative, or < 0 for no
- * limit. (shared): the word is in the shared kernel region and may be woken
- * from another process. Returns 0 when woken, -EAGAIN if the word differed,
+ * limit. (flags): LBOX_FUTEX_SHARED, the word is in the shared kernel
+ * region and may be woken from another process; LBOX_FUTEX_INTR, an event
+ * (below) ends the wait with -EINTR (a guest's wait; lbox's own locks
+ * wait on). Returns 0 when woken, -EAGAIN if the word differed,
  * -ETIMEDOUT, or -EINTR. Blocks.
  */
+#define LBOX_FUTEX_SHARED 0x1
+#define LBOX_FUTEX_INTR   0x2
 int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                         int64_t timeout_ns, bool shared);
+                         int64_t timeout_ns, unsigned flags);
 
 /* Wake at most (count) waiters on (word). Returns how many woke. */
 int lbox_plat_futex_wake(uint32_t *word, int count, bool shared);
@@ -141,7 +145,7 @@ uint64_t lbox_plat_guest_tp(void);
 int lbox_plat_clock_get(int clock, int64_t *ns);
 int lbox_plat_clock_res(int clock, int64_t *ns);
 
-/* Sleep for (ns) nanoseconds on (clock). -EINTR if a host signal came. */
+/* Sleep for (ns) nanoseconds on (clock). -EINTR if an event came. */
 int lbox_plat_sleep(int clock, int64_t ns);
 
 /*
@@ -181,7 +185,9 @@ void lbox_plat_log(const char *msg, size_t size);
                                own mounts, served with the user's identity */
 #define LBOX_CHAN_COUNT  6
 
-/* Read or write up to (size) bytes; blocks. Returns the count, 0 at end. */
+/* Read or write up to (size) bytes; blocks. Returns the count, 0 at end.
+ * On the standard streams an event ends a wait with -EINTR, and a write
+ * with no reader left is -EPIPE (nothing else happens to the sandbox). */
 long lbox_plat_chan_read(int chan, void *buf, size_t size);
 long lbox_plat_chan_write(int chan, const void *buf, size_t size);
 
@@ -189,7 +195,7 @@ long lbox_plat_chan_write(int chan, const void *buf, size_t size);
  * Wait until one of (n) channels is ready or (timeout_ns) passes (< 0: no
  * limit, 0: just look). IN: chan, events; OUT: revents. Event bits are
  * poll(2)'s: 0x1 readable, 0x4 writable, 0x8 error, 0x10 hang-up. Returns
- * how many are ready, 0 on timeout, or -EINTR.
+ * how many are ready, 0 on timeout, or -EINTR (an event came).
  */
 struct lbox_chan_poll {
     int chan;
@@ -255,6 +261,21 @@ struct lbox_winsize {
 #define LBOX_TTY_SETWINSZ 4
 int lbox_plat_chan_tty(int chan, int op, void *arg);
 
+/* --- Asynchronous events ----------------------------------------------- */
+
+/*
+ * Signals for the sandbox from outside it (a terminal's interrupt, the
+ * monitor passing one on) arrive as events, in Linux's numbering like
+ * errno's: bit N-1 for signal N. An event that interrupts guest code is
+ * handed to lbox_event_entry at once; one that comes while lbox runs
+ * waits for the running entry to take it, and ends the waits that say
+ * they end with -EINTR.
+ *
+ * lbox_plat_events_take: the events since the last call, cleared. Does
+ * not block; cheap enough for the end of every entry.
+ */
+uint64_t lbox_plat_events_take(void);
+
 /* --- Leaving ----------------------------------------------------------- */
 
 /* End the whole sandbox process with (status) (0..255). */
@@ -311,8 +332,16 @@ struct lbox_fault {
 void lbox_fault_entry(struct lbox_regs *regs, const struct lbox_fault *f);
 
 /*
+ * Implemented by the North side, called by the platform on the guest's
+ * thread when an event arrives while it runs guest code, with its
+ * registers; the hook takes the events (lbox_plat_events_take) and may
+ * change the registers and extended state to run a guest handler.
+ */
+void lbox_event_entry(struct lbox_regs *regs);
+
+/*
  * The extended register state (x86-64: x87, SSE, AVX and the other XSAVE
- * components) of the guest thread whose entry (syscall or fault) is
+ * components) of the guest thread whose entry (syscall, fault, event) is
  * running on the calling thread, which the platform loads back when the
  * entry returns. Its format is the XSAVE standard (uncompacted) layout,
  * the one a Linux signal frame holds. Only during an entry.

@@ -40,9 +40,12 @@ int poll_files(struct task *t, struct poll_entry *e, unsigned n,
     unsigned nchan = 0, ready = scan(e, n);
     int err;
 
-    (void)t;
     if (ready || timeout_ns == 0)
         return (int)ready;
+    /* A signal the call's own mask lets through ends it at once. */
+    sig_collect(t);
+    if (sig_deliverable(t, t->sigmask))
+        return -EINTR;
     for (unsigned i = 0; i < n; i++) {
         struct file *f = e[i].file;
         int chan = f && f->ops && f->ops->wait_chan ? f->ops->wait_chan(f)

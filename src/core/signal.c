@@ -87,6 +87,19 @@ void sig_force(struct task *t, const struct k_siginfo *si)
     enqueue(&t->sigq, si);
 }
 
+void sig_collect(struct task *t)
+{
+    uint64_t ev = lbox_plat_events_take();
+
+    while (ev) {
+        struct k_siginfo si = {.signo = __builtin_ctzll(ev) + 1,
+                               .code = K_SI_USER};
+
+        ev &= ev - 1;
+        sig_send(t, &si, true);
+    }
+}
+
 uint64_t sig_pending(struct task *t)
 {
     return t->sigq.set | t->proc->sigq.set;

@@ -114,6 +114,10 @@ int sig_send(struct task *t, const struct k_siginfo *si, bool process);
  * its action to the default, as Linux's force_sig does. */
 void sig_force(struct task *t, const struct k_siginfo *si);
 
+/* Make the platform's events (signals from outside the sandbox) pending
+ * on (t)'s process: SI_USER from pid 0, a sender lbox cannot name. */
+void sig_collect(struct task *t);
+
 /* Signals pending on (t) or its process, blocked or not. */
 uint64_t sig_pending(struct task *t);
 

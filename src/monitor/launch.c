@@ -207,6 +207,20 @@ static void enter_namespaces(bool in_netns)
             "seccomp and Landlock still apply\n", strerror(errno));
 }
 
+static uint64_t ignored_signals(void)
+{
+    uint64_t m = 0;
+
+    for (int sig = 1; sig < 65; sig++) {
+        struct sigaction sa;
+
+        if (sig != SIGKILL && sig != SIGSTOP &&
+            sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+            m |= 1ULL << (sig - 1);
+    }
+    return m;
+}
+
 static char **kernel_argv(const struct mon_launch_config *cfg,
                           const struct bounds *b)
 {
@@ -239,6 +253,10 @@ static char **kernel_argv(const struct mon_launch_config *cfg,
         ADD("--no-lent-writes");
     if (cpus > 0)
         ADD("--cpus=%ld", cpus);
+    /* Ignored signals stay ignored across execve, as natively: here, in
+     * the child, lbox's own are still the ones it was started with. */
+    if (ignored_signals())
+        ADD("--sig-ignored=%llu", (unsigned long long)ignored_signals());
     /* The guest starts with the limits lbox itself was given. */
     for (int r = 0; r < RLIMIT_NLIMITS; r++)
         if (getrlimit(r, &rl) == 0)

@@ -25,7 +25,8 @@ void rt_lock(struct rt_lock *l, bool shared)
     if (c != 2)
         c = __atomic_exchange_n(&l->word, 2, __ATOMIC_ACQUIRE);
     while (c != 0) {
-        lbox_plat_futex_wait(&l->word, 2, /*timeout_ns=*/-1, shared);
+        lbox_plat_futex_wait(&l->word, 2, /*timeout_ns=*/-1,
+                             shared ? LBOX_FUTEX_SHARED : 0);
         c = __atomic_exchange_n(&l->word, 2, __ATOMIC_ACQUIRE);
     }
 }

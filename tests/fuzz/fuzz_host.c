@@ -67,28 +67,47 @@ void __wrap_lbox_plat_log(const char *msg, size_t size)
 
 /*
  * Waits end at once: a sleep or a futex wait that would have waited is
- * cut short as by a host signal (-EINTR, which the platform may return),
- * and channel polls only look.
+ * cut short as by an event (-EINTR, which the platform may return), and
+ * channel polls only look. lbox sleeps on after an event nobody acts on,
+ * so a cut-short sleep comes with SIGKILL from outside: the input ends
+ * there, as the sandbox would.
  */
+static uint64_t g_events;
+
+uint64_t __real_lbox_plat_events_take(void);
+uint64_t __wrap_lbox_plat_events_take(void);
+
+uint64_t __wrap_lbox_plat_events_take(void)
+{
+    uint64_t ev = g_events;
+
+    g_events = 0;
+    return ev | __real_lbox_plat_events_take();
+}
+
 int __real_lbox_plat_sleep(int clock, int64_t ns);
 int __wrap_lbox_plat_sleep(int clock, int64_t ns);
 
 int __wrap_lbox_plat_sleep(int clock, int64_t ns)
 {
-    int r = __real_lbox_plat_sleep(clock, ns < 0 ? ns : 0);
+    int r = __real_lbox_plat_sleep(clock, 0);
 
-    return r == 0 && ns > 0 ? -EINTR : r;
+    if (r == 0 && ns != 0) {
+        g_events |= 1ULL << (9 - 1);
+        return -EINTR;
+    }
+    return r;
 }
 
 int __real_lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                                int64_t timeout_ns, bool shared);
+                                int64_t timeout_ns, unsigned flags);
 int __wrap_lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                                int64_t timeout_ns, bool shared);
+                                int64_t timeout_ns, unsigned flags);
 
 int __wrap_lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                                int64_t timeout_ns, bool shared)
+                                int64_t timeout_ns, unsigned flags)
 {
-    int r = __real_lbox_plat_futex_wait(word, expected, 0, shared);
+    int r = __real_lbox_plat_futex_wait(word, expected, 0, flags);
 
     return r == -ETIMEDOUT && timeout_ns != 0 ? -EINTR : r;
 }

@@ -206,7 +206,7 @@ long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max)
 /* --- Futexes ----------------------------------------------------------- */
 
 int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                         int64_t timeout_ns, bool shared)
+                         int64_t timeout_ns, unsigned flags)
 {
     struct timespec ts, *tp = NULL;
     long r;
@@ -216,7 +216,8 @@ int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
         ts.tv_nsec = timeout_ns % 1000000000;
         tp = &ts;
     }
-    r = syscall(SYS_futex, word, shared ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE,
+    r = syscall(SYS_futex, word,
+                flags & LBOX_FUTEX_SHARED ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE,
                 expected, tp, NULL, 0);
     return r < 0 ? neg_errno() : 0;
 }
@@ -405,6 +406,12 @@ int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features)
 {
     (void)src, (void)size, (void)features;
     return -ENOSYS;
+}
+
+/* No events reach this platform. */
+uint64_t lbox_plat_events_take(void)
+{
+    return 0;
 }
 
 int lbox_plat_cycles(uint64_t *count)

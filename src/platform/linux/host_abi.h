@@ -63,7 +63,10 @@
 #define H_SA_ONSTACK  0x08000000
 #define H_SA_RESTORER 0x04000000
 #define H_SA_NODEFER  0x40000000
+#define H_SA_RESTART  0x10000000
 #define H_SIG_DFL 0
+#define H_SIG_IGN 1
+#define H_SIGPIPE 13
 
 struct h_sigaction {
     void *handler;

@@ -14,6 +14,10 @@
 
 long lbox_gate_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
                        long a5);
+long lbox_gate_syscall_intr(long nr, long a0, long a1, long a2, long a3,
+                            long a4, long a5);
+extern char lbox_gate_insn[], lbox_gate_intr_begin[], lbox_gate_intr_call[],
+    lbox_gate_intr_eintr[];
 void lbox_gate_restorer(void);
 extern char lbox_gate_ret[];
 extern char lbox_copy_safe_begin[], lbox_copy_safe_end[], lbox_copy_fault[];
@@ -25,6 +29,10 @@ extern char lbox_copy_safe_begin[], lbox_copy_safe_end[], lbox_copy_fault[];
     lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define hcall4(nr, a, b, c, d) \
     lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+/* A wait an event cuts short with -EINTR (gate_x86_64.S). */
+#define hcall4_intr(nr, a, b, c, d) \
+    lbox_gate_syscall_intr(nr, (long)(a), (long)(b), (long)(c), (long)(d), \
+                           0, 0)
 #define hcall6(nr, a, b, c, d, e, f) \
     lbox_gate_syscall(nr, (long)(a), (long)(b), (long)(c), (long)(d), \
                       (long)(e), (long)(f))
@@ -51,7 +59,14 @@ struct plat_thread {
     struct plat_xstate *entry; /* the running entry's extended state:
                                   &fast_xs in a fastcall, the host signal
                                   frame's in a trapped one (xstate.c) */
+    uint64_t events;           /* %gs:88, signals from outside not yet
+                                  taken (bit N-1: signal N) */
+    uint64_t in_intr;          /* %gs:96, in lbox_gate_syscall_intr */
 };
+_Static_assert(__builtin_offsetof(struct plat_thread, events) == 88,
+               "gate_x86_64.S reads %gs:88");
+_Static_assert(__builtin_offsetof(struct plat_thread, in_intr) == 96,
+               "gate_x86_64.S writes %gs:96");
 
 static inline struct plat_thread *plat_self(void)
 {

@@ -59,7 +59,7 @@ int lbox_plat_sleep(int clock, int64_t ns)
         return -EINVAL;
     if (ns <= 0)
         return 0;
-    return (int)hcall4(HNR_clock_nanosleep, hc, 0, &ts, 0);
+    return (int)hcall4_intr(HNR_clock_nanosleep, hc, 0, &ts, 0);
 }
 
 int lbox_plat_random(void *buf, size_t size)
@@ -80,16 +80,19 @@ int lbox_plat_random(void *buf, size_t size)
 }
 
 int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                         int64_t timeout_ns, bool shared)
+                         int64_t timeout_ns, unsigned flags)
 {
     struct h_timespec ts, *tp = NULL;
-    int op = H_FUTEX_WAIT | (shared ? 0 : H_FUTEX_PRIVATE);
+    int op = H_FUTEX_WAIT |
+             (flags & LBOX_FUTEX_SHARED ? 0 : H_FUTEX_PRIVATE);
 
     if (timeout_ns >= 0) {
         ts = (struct h_timespec){timeout_ns / 1000000000LL,
                                  timeout_ns % 1000000000LL};
         tp = &ts;
     }
+    if (flags & LBOX_FUTEX_INTR)
+        return (int)hcall4_intr(HNR_futex, word, op, expected, tp);
     return (int)hcall4(HNR_futex, word, op, expected, tp);
 }
 
@@ -133,6 +136,8 @@ long lbox_plat_chan_read(int chan, void *buf, size_t size)
 
     if (fd < 0 || chan == LBOX_CHAN_STDOUT || chan == LBOX_CHAN_STDERR)
         return fd < 0 ? fd : -EBADF;
+    if (chan == LBOX_CHAN_STDIN)
+        return hcall4_intr(HNR_read, fd, buf, size, 0);
     do
         n = hcall3(HNR_read, fd, buf, size);
     while (n == -EINTR);
@@ -194,6 +199,8 @@ long lbox_plat_chan_write(int chan, const void *buf, size_t size)
 
     if (fd < 0 || chan == LBOX_CHAN_STDIN)
         return fd < 0 ? fd : -EBADF;
+    if (chan == LBOX_CHAN_STDOUT || chan == LBOX_CHAN_STDERR)
+        return hcall4_intr(HNR_write, fd, buf, size, 0);
     do
         n = hcall3(HNR_write, fd, buf, size);
     while (n == -EINTR);
@@ -222,7 +229,9 @@ int lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
                                  timeout_ns % 1000000000LL};
         tp = &ts;
     }
-    r = hcall4(HNR_ppoll, fds, n, tp, 0);
+    /* Only a wait ends early for an event; a look never does. */
+    r = timeout_ns ? hcall4_intr(HNR_ppoll, fds, n, tp, 0)
+                   : hcall4(HNR_ppoll, fds, n, tp, 0);
     if (r < 0)
         return (int)r;
     for (unsigned i = 0; i < n; i++)

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lbox's own host signal handlers (linux platform). SIGSYS carries every
- * guest system call the filter trapped into the North side's entry hook;
- * SIGSEGV/SIGBUS either end a fault-safe copy with -EFAULT or, like
- * SIGILL, SIGTRAP and SIGFPE, carry a fault of guest code into the fault
- * hook. Both hooks see the guest's extended state in the host's signal
- * frame (xstate.c), which the host loads back. Handlers run on an
- * lbox-owned alternate stack and return through the gate's restorer.
+ * lbox's own host signal handlers (linux platform), all installed before
+ * the seal. SIGSYS carries every guest system call the filter trapped
+ * into the North side's entry hook; SIGSEGV/SIGBUS either end a
+ * fault-safe copy with -EFAULT or, like SIGILL, SIGTRAP and SIGFPE, carry
+ * a fault of guest code into the fault hook. The signals that come from
+ * outside (a terminal, the monitor passing one on) are events: recorded
+ * for lbox_plat_events_take, and handed to the event hook at once when
+ * they interrupt guest code. The hooks see the guest's extended state in
+ * the host's signal frame (xstate.c), which the host loads back. SIGPIPE
+ * is ignored: a write to a closed pipe fails with -EPIPE and the North
+ * side decides. Handlers run on an lbox-owned alternate stack and return
+ * through the gate's restorer.
  */
 #include "host_abi.h"
 #include "plat.h"
@@ -80,16 +85,95 @@ static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
     regs_to_uc(uc->gregs, &r);
 }
 
-static int set_handler(int sig, void *fn)
+/* The host signals a guest instruction can raise. */
+static const int g_faults[] = {
+    H_SIGILL, H_SIGTRAP, H_SIGBUS, H_SIGFPE, H_SIGSEGV,
+};
+
+/* Signals from outside that become events: HUP INT QUIT USR1 USR2 ALRM
+ * TERM WINCH. (SIGXCPU is left to kill the sandbox: the monitor reports
+ * the --cpu-time limit from it. Stop signals keep the host's action: no
+ * job control inside yet.) */
+static const int g_events[] = {1, 2, 3, 10, 12, 14, 15, 28};
+
+static uint64_t events_mask(void)
+{
+    uint64_t m = 0;
+
+    for (unsigned i = 0; i < sizeof(g_events) / sizeof(*g_events); i++)
+        m |= 1ULL << (g_events[i] - 1);
+    return m;
+}
+
+/* Events are handled one at a time (SA_RESTART: lbox's own host calls go
+ * on; the waits that must stop use the intr gate). */
+static int set_handler(int sig, void *fn, bool event)
 {
     struct h_sigaction sa = {
         .handler = fn,
-        .flags = H_SA_SIGINFO | H_SA_ONSTACK | H_SA_RESTORER,
+        .flags = H_SA_SIGINFO | H_SA_ONSTACK | H_SA_RESTORER |
+                 (event ? H_SA_RESTART : 0),
         .restorer = lbox_gate_restorer,
-        .mask = 0,
+        .mask = event ? events_mask() : 0,
     };
 
     return (int)hcall4(HNR_rt_sigaction, sig, &sa, 0, 8);
+}
+
+static bool in_lbox(uint64_t rip)
+{
+    return rip >= (uint64_t)__executable_start && rip < (uint64_t)etext;
+}
+
+/*
+ * A thread in lbox_gate_syscall_intr that has not reached the host
+ * kernel, or whose call the host is about to restart (SA_RESTART puts rip
+ * back on the syscall instruction), leaves through its -EINTR exit.
+ */
+static void intr_redirect(struct plat_thread *pt, struct h_ucontext *uc)
+{
+    uint64_t rip = uc->gregs[HREG_RIP];
+
+    if (!pt->in_intr)
+        return;
+    if (rip >= (uint64_t)lbox_gate_intr_begin &&
+        rip <= (uint64_t)lbox_gate_intr_call) {
+        uc->gregs[HREG_RIP] = (uint64_t)lbox_gate_intr_eintr;
+    } else if (rip == (uint64_t)lbox_gate_insn) {
+        uc->gregs[HREG_RSP] += 8;   /* the call's return address */
+        uc->gregs[HREG_RIP] = (uint64_t)lbox_gate_intr_eintr;
+    }
+}
+
+static void plat_sigevent(int sig, struct h_siginfo *si, void *ucv)
+{
+    struct h_ucontext *uc = ucv;
+    struct plat_thread *pt = plat_self();
+    struct plat_xstate xs, *prev = pt->entry;
+    struct lbox_regs r;
+
+    (void)si;
+    __atomic_fetch_or(&pt->events, 1ULL << (sig - 1), __ATOMIC_SEQ_CST);
+    if (in_lbox(uc->gregs[HREG_RIP])) {
+        /* Taken when the running entry ends; a wait ends now. */
+        intr_redirect(pt, uc);
+        return;
+    }
+    regs_from_uc(&r, uc->gregs);
+    plat_xstate_from_frame(&xs, uc->fpregs);
+    pt->entry = &xs;
+    lbox_event_entry(&r);
+    pt->entry = prev;
+    regs_to_uc(uc->gregs, &r);
+}
+
+uint64_t lbox_plat_events_take(void)
+{
+    struct plat_thread *pt = plat_self();
+
+    if (!__atomic_load_n(&pt->events, __ATOMIC_RELAXED))
+        return 0;
+    return __atomic_exchange_n(&pt->events, 0, __ATOMIC_SEQ_CST);
 }
 
 static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
@@ -106,7 +190,7 @@ static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
         uc->gregs[HREG_RIP] = (uint64_t)lbox_copy_fault;
         return;
     }
-    if (rip >= (uint64_t)__executable_start && rip < (uint64_t)etext) {
+    if (in_lbox(rip)) {
         rt_log("lbox-kernel: internal fault (signal %d) at image offset "
                "%#lx, address %#lx\n", sig,
                (unsigned long)(rip - (uint64_t)__executable_start),
@@ -128,11 +212,6 @@ static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
     regs_to_uc(uc->gregs, &r);
 }
 
-/* The host signals a guest instruction can raise. */
-static const int g_faults[] = {
-    H_SIGILL, H_SIGTRAP, H_SIGBUS, H_SIGFPE, H_SIGSEGV,
-};
-
 int plat_signals_init(struct plat_thread *pt)
 {
     struct h_stack ss;
@@ -149,9 +228,17 @@ int plat_signals_init(struct plat_thread *pt)
     err = (int)hcall2(HNR_sigaltstack, &ss, 0);
     if (err < 0)
         return err;
-    err = set_handler(H_SIGSYS, (void *)plat_sigsys);
+    err = set_handler(H_SIGSYS, (void *)plat_sigsys, false);
     for (unsigned i = 0; !err && i < sizeof(g_faults) / sizeof(*g_faults);
          i++)
-        err = set_handler(g_faults[i], (void *)plat_sigfault);
+        err = set_handler(g_faults[i], (void *)plat_sigfault, false);
+    for (unsigned i = 0; !err && i < sizeof(g_events) / sizeof(*g_events);
+         i++)
+        err = set_handler(g_events[i], (void *)plat_sigevent, true);
+    if (!err) {
+        struct h_sigaction ign = {.handler = (void *)H_SIG_IGN};
+
+        err = (int)hcall4(HNR_rt_sigaction, H_SIGPIPE, &ign, 0, 8);
+    }
     return err;
 }

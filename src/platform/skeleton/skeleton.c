@@ -66,9 +66,9 @@ int lbox_plat_self_ranges(struct lbox_range *out, int max)
 }
 
 int lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
-                         int64_t timeout_ns, bool shared)
+                         int64_t timeout_ns, unsigned flags)
 {
-    (void)word, (void)expected, (void)timeout_ns, (void)shared;
+    (void)word, (void)expected, (void)timeout_ns, (void)flags;
     return -ENOSYS;
 }
 
@@ -142,6 +142,12 @@ int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features)
 {
     (void)src, (void)size, (void)features;
     return -ENOSYS;
+}
+
+/* No events reach this platform. */
+uint64_t lbox_plat_events_take(void)
+{
+    return 0;
 }
 
 int lbox_plat_cycles(uint64_t *count)

@@ -57,6 +57,12 @@ static int new_process(struct kernel *k, struct rt_heap *heap,
                             .sgid = cfg->gid, .fsgid = cfg->gid};
     p->umask = 022;
     memcpy(p->rlimits, cfg->rlimits, sizeof(p->rlimits));
+    /* Ignored signals stay ignored across execve: the program lbox runs
+     * starts with those lbox was given (a background job's SIGINT). */
+    for (int sig = 1; sig <= K_NSIG; sig++)
+        if ((cfg->sig_ignored & sig_bit(sig)) &&
+            !(K_SIG_UNBLOCKABLE & sig_bit(sig)))
+            p->sigactions[sig - 1].handler = K_SIG_IGN;
     sp->trace = cfg->trace;
     sp->stats = cfg->stats;
     p->north = sp;

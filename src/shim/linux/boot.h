@@ -29,6 +29,7 @@ struct boot_config {
     uint64_t mem_total;
     uint64_t tmpfs_size;    /* bytes of tmpfs data; 0: mem_total / 4 */
     uint32_t ncpus;
+    uint64_t sig_ignored;   /* signals lbox was started with ignored */
     struct boot_mount mounts[BOOT_MAX_MOUNTS];
     unsigned nmounts;
     struct boot_link links[BOOT_MAX_MOUNTS];

@@ -129,6 +129,9 @@ int boot_parse(int argc, char **argv, char **envp, struct boot_config *cfg)
         } else if ((val = opt_value(a, "--tmpfs-size"))) {
             if (parse_u64(val, &cfg->tmpfs_size, a) < 0)
                 return -EINVAL;
+        } else if ((val = opt_value(a, "--sig-ignored"))) {
+            if (parse_u64(val, &cfg->sig_ignored, a) < 0)
+                return -EINVAL;
         } else if ((val = opt_value(a, "--cpus"))) {
             if (parse_u64(val, &v, a) < 0 || v == 0 || v > 4096)
                 return -EINVAL;

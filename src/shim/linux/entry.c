@@ -42,6 +42,7 @@ void lbox_syscall_entry(struct lbox_regs *regs)
     if (sp->trace)
         trace_syscall(t, (long)nr, a, ret);
     /* execve and rt_sigreturn replaced the whole register set. */
+    sig_collect(t);
     if (t->regs == regs) {
         regs->rax = (uint64_t)ret;
         t->regs = NULL;

@@ -373,3 +373,17 @@ void lbox_fault_entry(struct lbox_regs *regs, const struct lbox_fault *f)
     sig_force(t, &si);
     shim_signal_deliver(t, regs, -1);
 }
+
+void lbox_event_entry(struct lbox_regs *regs)
+{
+    struct task *t = lbox_plat_tls();
+
+    sig_collect(t);
+    shim_signal_deliver(t, regs, -1);
+}
+
+bool shim_signal_pending(struct task *t)
+{
+    sig_collect(t);
+    return sig_deliverable(t, t->sigmask);
+}

@@ -69,7 +69,14 @@ long sys_futex(struct task *t, const uint64_t a[6])
             return -EFAULT;
         if (cur != val)
             return -EAGAIN;
-        return lbox_plat_futex_wait((uint32_t *)uaddr, val, timeout, shared);
+        err = lbox_plat_futex_wait((uint32_t *)uaddr, val, timeout,
+                                   (shared ? LBOX_FUTEX_SHARED : 0) |
+                                       LBOX_FUTEX_INTR);
+        /* Woken by a signal it will not act on: a spurious wake-up,
+         * which callers of FUTEX_WAIT handle. Else restart or EINTR. */
+        if (err == -EINTR)
+            return shim_signal_pending(t) ? -ERESTARTSYS : 0;
+        return err;
     case L_FUTEX_WAKE:
     case L_FUTEX_WAKE_BITSET:
         if (cmd == L_FUTEX_WAKE_BITSET && val3 == 0)

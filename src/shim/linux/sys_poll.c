@@ -86,6 +86,8 @@ static long do_poll(struct task *t, gaddr_t ufds, uint64_t nfds,
             e[i].file = fdt_get(t->proc->fdt, pfd[i].fd);
     }
     ret = poll_files(t, e, (unsigned)nfds, timeout);
+    if (ret == -EINTR)
+        ret = -ERESTARTNOHAND;
     if (ret < 0)
         goto out;
     ret = 0;
@@ -127,6 +129,18 @@ static int swap_mask(struct task *t, gaddr_t mask, uint64_t size,
     return 0;
 }
 
+/* A signal ended the wait: it runs under the call's mask, and the old one
+ * comes back with its frame (as rt_sigsuspend's); else back now. */
+static void end_mask(struct task *t, uint64_t saved, long ret)
+{
+    if (ret == -ERESTARTNOHAND && t->sigmask != saved) {
+        t->saved_sigmask = saved;
+        t->restore_sigmask = true;
+    } else {
+        t->sigmask = saved;
+    }
+}
+
 long sys_ppoll(struct task *t, const uint64_t a[6])
 {
     int64_t timeout, start = now_ns();
@@ -140,7 +154,7 @@ long sys_ppoll(struct task *t, const uint64_t a[6])
     if (err < 0)
         return err;
     ret = do_poll(t, a[0], a[1], timeout);
-    t->sigmask = saved;
+    end_mask(t, saved, ret);
     put_left(t, a[2], timeout, start, false);
     return ret;
 }
@@ -193,6 +207,8 @@ static long do_select(struct task *t, int nfds, const gaddr_t set[3],
         fds[n++] = fd;
     }
     ret = poll_files(t, e, n, timeout);
+    if (ret == -EINTR)
+        ret = -ERESTARTNOHAND;
     if (ret < 0)
         goto out;
     for (int k = 0; k < 3; k++)
@@ -252,7 +268,7 @@ long sys_pselect6(struct task *t, const uint64_t a[6])
     if (err < 0)
         return err;
     ret = do_select(t, (int)a[0], set, timeout);
-    t->sigmask = saved;
+    end_mask(t, saved, ret);
     put_left(t, a[4], timeout, start, false);
     return ret;
 }

@@ -192,6 +192,7 @@ long sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
     if (!sig) {
         /* Only a signal from outside could come while we wait. */
         err = wait_host(ns);
+        sig_collect(t);
         sig = sig_take(t, set, &si);
         if (!sig)
             return err == -EINTR ? -EINTR : -EAGAIN;
@@ -220,6 +221,11 @@ static long send(struct task *t, int sig, int code, bool process)
     si.kill.pid = t->proc->pid;
     si.kill.uid = task_cred(t)->uid;
     return sig_send(t, &si, process);
+}
+
+void shim_signal_self(struct task *t, int sig)
+{
+    send(t, sig, K_SI_USER, false);
 }
 
 long sys_kill(struct task *t, const uint64_t a[6])

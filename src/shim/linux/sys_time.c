@@ -114,13 +114,34 @@ long sys_time(struct task *t, const uint64_t a[6])
     return sec;
 }
 
+/*
+ * Sleep (ns) on (clock). Cut short by a signal with a handler to run (or
+ * a default action that ends the sandbox), -EINTR with the time left in
+ * (rem); by anything else, sleep out the rest.
+ */
 static long sleep_rel(struct task *t, int clock, int64_t ns, gaddr_t rem)
 {
-    int err = lbox_plat_sleep(clock, ns);
+    int64_t start, now;
+    int err;
 
-    if (err == -EINTR && rem)
-        timespec_to_guest(t, rem, 0);
-    return err;
+    if (lbox_clock_get(t->k, clock, &start) < 0)
+        start = 0;
+    for (;;) {
+        err = lbox_plat_sleep(clock, ns);
+        if (err != -EINTR)
+            return err;
+        if (lbox_clock_get(t->k, clock, &now) < 0)
+            now = start;
+        ns -= now - start;
+        start = now;
+        if (shim_signal_pending(t))
+            break;
+        if (ns <= 0)
+            return 0;
+    }
+    if (rem)
+        timespec_to_guest(t, rem, ns > 0 ? ns : 0);
+    return -EINTR;
 }
 
 long sys_nanosleep(struct task *t, const uint64_t a[6])

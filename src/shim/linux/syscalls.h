@@ -57,6 +57,11 @@ void stats_print(struct task *t);
  * call as its result and the handler's SA_RESTART say.
  */
 void shim_signal_deliver(struct task *t, struct lbox_regs *r, long nr);
+/* Whether a wait cut short (-EINTR from the platform) must end for a
+ * signal (t) will act on; else it waits on. Takes the platform's events. */
+bool shim_signal_pending(struct task *t);
+/* Send (sig) to the calling thread as the kernel would (SIGPIPE). */
+void shim_signal_self(struct task *t, int sig);
 /* End the sandbox as if (sig) killed it. */
 _Noreturn void shim_die_of_signal(struct task *t, int sig);
 

@@ -9,6 +9,7 @@
 #include "core/mm.h"
 #include "shim/linux/fs/fs_util.h"
 #include "shim/linux/fs/sys_fs.h"
+#include "shim/linux/syscalls.h"
 
 /* One guest segment: the layout of struct iovec, reused as is. */
 typedef struct linux_iovec io_seg;
@@ -280,6 +281,10 @@ static long rw_common(struct task *t, int fd, io_seg *one,
         if (err < 0)
             ret = err;
     }
+    if (ret == -EINTR)
+        ret = -ERESTARTSYS;     /* a signal came while it waited */
+    else if (ret == -EPIPE && write)
+        shim_signal_self(t, K_SIGPIPE);
     if (!one)
         rt_heap_free(task_heap(t), seg);
 out_put:
