@@ -266,7 +266,7 @@ int lbox_plat_chan_tty(int chan, int op, void *arg);
 /*
  * Signals for the sandbox from outside it (a terminal's interrupt, the
  * monitor passing one on) arrive as events, in Linux's numbering like
- * errno's: bit N-1 for signal N. An event that interrupts guest code is
+ * errno's: bit N-1 for signal N (1..32). An event that interrupts guest code is
  * handed to lbox_event_entry at once; one that comes while lbox runs
  * waits for the running entry to take it, and ends the waits that say
  * they end with -EINTR.
@@ -275,6 +275,21 @@ int lbox_plat_chan_tty(int chan, int op, void *arg);
  * not block; cheap enough for the end of every entry.
  */
 uint64_t lbox_plat_events_take(void);
+
+/*
+ * Two one-shot timers whose expiry is an event too, past the signal bits:
+ * LBOX_TIMER_REAL counts elapsed time, LBOX_TIMER_CPU the CPU time of the
+ * sandbox process (lbox's own included). The core keeps the guest's
+ * timers and arms each for the first of its kind.
+ *
+ * lbox_plat_timer_arm: expire (ns) from now (rounded up to what the host
+ * can time), replacing the previous setting; 0 disarms. Does not block.
+ */
+#define LBOX_TIMER_REAL 0
+#define LBOX_TIMER_CPU  1
+#define LBOX_EVENT_TIMER_REAL (1ULL << 32)
+#define LBOX_EVENT_TIMER_CPU  (1ULL << 33)
+int lbox_plat_timer_arm(int timer, int64_t ns);
 
 /* --- Leaving ----------------------------------------------------------- */
 

@@ -15,6 +15,7 @@
 
 #include "core/fs/vfs.h"
 #include "core/signal.h"
+#include "core/timer.h"
 #include "rt/rt.h"
 
 struct vfs;
@@ -69,6 +70,7 @@ struct process {
     char comm[16];
     struct k_sigaction sigactions[K_NSIG];
     struct k_sigqueue sigq;   /* pending for the whole process (kill) */
+    struct k_timers timers;
     struct k_rlimit rlimits[K_RLIMIT_COUNT];
     uint64_t start_ns;
     char *cmdline;            /* argv, NUL-separated, for /proc/self/cmdline */

@@ -7,6 +7,7 @@
  */
 #include "core/kernel.h"
 #include "core/signal.h"
+#include "core/timer.h"
 
 /* Taken before the others when several are pending, as on Linux: the
  * ones a fault raises, so the handler sees its own fault first. */
@@ -91,6 +92,9 @@ void sig_collect(struct task *t)
 {
     uint64_t ev = lbox_plat_events_take();
 
+    if (ev & (LBOX_EVENT_TIMER_REAL | LBOX_EVENT_TIMER_CPU))
+        timer_expired(t);
+    ev &= 0xffffffffULL;
     while (ev) {
         struct k_siginfo si = {.signo = __builtin_ctzll(ev) + 1,
                                .code = K_SI_USER};
@@ -143,11 +147,13 @@ int sig_take(struct task *t, uint64_t set, struct k_siginfo *si)
 
     if (sig) {
         take(&t->sigq, sig, si);
-        return sig;
-    }
-    sig = next_of(t->proc->sigq.set & set);
-    if (sig)
+    } else {
+        sig = next_of(t->proc->sigq.set & set);
+        if (!sig)
+            return 0;
         take(&t->proc->sigq, sig, si);
+    }
+    timer_dequeued(t, si);
     return sig;
 }
 

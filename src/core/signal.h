@@ -81,6 +81,11 @@ struct k_siginfo {
         struct {            /* faults */
             uint64_t addr;
         } fault;
+        struct {            /* POSIX timers (SI_TIMER) */
+            int32_t tid;    /* the timer's id */
+            int32_t overrun;
+            uint64_t value;
+        } timer;
         uint8_t raw[112];
     };
 };

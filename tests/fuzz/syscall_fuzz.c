@@ -248,6 +248,7 @@ static void reset(uint8_t flags)
     memcpy(p->rlimits, g_rlimits, sizeof(g_rlimits));
     memset(p->sigactions, 0, sizeof(p->sigactions));
     memset(&p->sigq, 0, sizeof(p->sigq));
+    memset(&p->timers, 0, sizeof(p->timers));
     memset(&g_t->sigq, 0, sizeof(g_t->sigq));
     g_t->restore_sigmask = false;
     memcpy(k->hostname, g_k0.hostname, sizeof(k->hostname));

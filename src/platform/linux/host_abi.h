@@ -19,6 +19,7 @@
 #define HNR_mprotect        10
 #define HNR_munmap          11
 #define HNR_rt_sigaction    13
+#define HNR_setitimer       38
 #define HNR_rt_sigreturn    15
 #define HNR_ioctl           16
 #define HNR_mremap          25
@@ -67,6 +68,9 @@
 #define H_SIG_DFL 0
 #define H_SIG_IGN 1
 #define H_SIGPIPE 13
+#define H_SIGALRM 14
+#define H_SIGPROF 27
+#define H_SI_KERNEL 0x80
 
 struct h_sigaction {
     void *handler;

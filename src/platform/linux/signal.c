@@ -91,10 +91,10 @@ static const int g_faults[] = {
 };
 
 /* Signals from outside that become events: HUP INT QUIT USR1 USR2 ALRM
- * TERM WINCH. (SIGXCPU is left to kill the sandbox: the monitor reports
+ * TERM WINCH; and SIGPROF, only as lbox's CPU timer. (SIGXCPU is left to kill the sandbox: the monitor reports
  * the --cpu-time limit from it. Stop signals keep the host's action: no
  * job control inside yet.) */
-static const int g_events[] = {1, 2, 3, 10, 12, 14, 15, 28};
+static const int g_events[] = {1, 2, 3, 10, 12, 14, 15, 27, 28};
 
 static uint64_t events_mask(void)
 {
@@ -145,15 +145,27 @@ static void intr_redirect(struct plat_thread *pt, struct h_ucontext *uc)
     }
 }
 
+/* A host timer's expiry (SI_KERNEL), or the signal sent from outside. */
+static uint64_t event_of(int sig, const struct h_siginfo *si)
+{
+    if (si->code == H_SI_KERNEL && sig == H_SIGALRM)
+        return LBOX_EVENT_TIMER_REAL;
+    if (si->code == H_SI_KERNEL && sig == H_SIGPROF)
+        return LBOX_EVENT_TIMER_CPU;
+    return sig == H_SIGPROF ? 0 : 1ULL << (sig - 1);
+}
+
 static void plat_sigevent(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
     struct plat_thread *pt = plat_self();
     struct plat_xstate xs, *prev = pt->entry;
     struct lbox_regs r;
+    uint64_t ev = event_of(sig, si);
 
-    (void)si;
-    __atomic_fetch_or(&pt->events, 1ULL << (sig - 1), __ATOMIC_SEQ_CST);
+    if (!ev)
+        return;
+    __atomic_fetch_or(&pt->events, ev, __ATOMIC_SEQ_CST);
     if (in_lbox(uc->gregs[HREG_RIP])) {
         /* Taken when the running entry ends; a wait ends now. */
         intr_redirect(pt, uc);
@@ -165,6 +177,19 @@ static void plat_sigevent(int sig, struct h_siginfo *si, void *ucv)
     lbox_event_entry(&r);
     pt->entry = prev;
     regs_to_uc(uc->gregs, &r);
+}
+
+int lbox_plat_timer_arm(int timer, int64_t ns)
+{
+    int64_t us = ns > 0 ? (ns + 999) / 1000 : 0;
+    struct {
+        int64_t isec, iusec, sec, usec;
+    } it = {0, 0, us / 1000000, us % 1000000};
+
+    if (timer != LBOX_TIMER_REAL && timer != LBOX_TIMER_CPU)
+        return -EINVAL;
+    return (int)hcall3(HNR_setitimer, timer == LBOX_TIMER_REAL ? 0 : 2, &it,
+                       0);
 }
 
 uint64_t lbox_plat_events_take(void)

@@ -144,10 +144,16 @@ int lbox_plat_xstate_load(const void *src, size_t size, uint64_t features)
     return -ENOSYS;
 }
 
-/* No events reach this platform. */
+/* No events reach this platform, and it has no timers. */
 uint64_t lbox_plat_events_take(void)
 {
     return 0;
+}
+
+int lbox_plat_timer_arm(int timer, int64_t ns)
+{
+    (void)timer, (void)ns;
+    return -ENOSYS;
 }
 
 int lbox_plat_cycles(uint64_t *count)

@@ -123,6 +123,7 @@ static void reset_for_exec(struct task *t)
             *a = (struct k_sigaction){0, 0, 0, 0};
     }
     t->altstack_sp = t->altstack_size = t->altstack_flags = 0;
+    timer_exec(t);
     t->robust_list = t->robust_list_size = 0;
     t->clear_child_tid = 0;
     lbox_plat_set_guest_tp(0);

@@ -38,7 +38,7 @@ static int cpu_clock(const struct task *t, int id)
 }
 
 /* Linux clock ids to the platform's; -EINVAL for the rest. */
-static int plat_clock(const struct task *t, uint64_t id)
+int shim_clock(const struct task *t, uint64_t id)
 {
     if ((int)id < 0)
         return cpu_clock(t, (int)id);
@@ -55,7 +55,7 @@ static int plat_clock(const struct task *t, uint64_t id)
 
 long sys_clock_gettime(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(t, a[0]);
+    int clock = shim_clock(t, a[0]);
     int64_t ns;
     int err;
 
@@ -67,7 +67,7 @@ long sys_clock_gettime(struct task *t, const uint64_t a[6])
 
 long sys_clock_getres(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(t, a[0]);
+    int clock = shim_clock(t, a[0]);
     int64_t ns;
     int err;
 
@@ -156,7 +156,7 @@ long sys_nanosleep(struct task *t, const uint64_t a[6])
 
 long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
 {
-    int clock = plat_clock(t, a[0]);
+    int clock = shim_clock(t, a[0]);
     int flags = (int)a[1];
     int64_t ns, now;
     int err;

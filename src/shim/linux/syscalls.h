@@ -65,6 +65,9 @@ void shim_signal_self(struct task *t, int sig);
 /* End the sandbox as if (sig) killed it. */
 _Noreturn void shim_die_of_signal(struct task *t, int sig);
 
+/* A Linux clock id as an LBOX_CLOCK_*, or -EINVAL (sys_time.c). */
+int shim_clock(const struct task *t, uint64_t id);
+
 /* The errno name for -ret ("ENOENT"), or NULL. */
 const char *errno_name(long err);
 

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's timers (core, kernel image): see timer.h. Times are kept
+ * absolute on each timer's own clock; only the platform's two timers are
+ * relative, and they are re-armed from the clocks whenever a timer
+ * changes or one fires, so a platform timer that fires early (or late)
+ * costs a rescan, never a wrong expiry.
+ */
+#include "core/clock.h"
+#include "core/kernel.h"
+#include "core/signal.h"
+#include "core/timer.h"
+
+static bool cpu_kind(int clock)
+{
+    return clock == LBOX_CLOCK_PROCESS || clock == LBOX_CLOCK_THREAD;
+}
+
+struct k_timer *timer_itimer(struct task *t, int which)
+{
+    if (which < 0 || which >= K_ITIMER_COUNT)
+        return NULL;
+    return &t->proc->timers.t[which];
+}
+
+struct k_timer *timer_posix(struct task *t, int id)
+{
+    struct k_timer *tm;
+
+    if (id < 0 || id >= K_TIMER_MAX)
+        return NULL;
+    tm = &t->proc->timers.t[K_ITIMER_COUNT + id];
+    return tm->used ? tm : NULL;
+}
+
+/* Arm the platform's timer of each kind for its first expiry. */
+static void arm_platform(struct task *t)
+{
+    int64_t first[2] = {INT64_MAX, INT64_MAX}, now;
+    struct k_timers *ts = &t->proc->timers;
+
+    for (unsigned i = 0; i < ARRAY_SIZE(ts->t); i++) {
+        struct k_timer *tm = &ts->t[i];
+        int kind;
+
+        if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0)
+            continue;
+        kind = cpu_kind(tm->clock) ? LBOX_TIMER_CPU : LBOX_TIMER_REAL;
+        first[kind] = MIN(first[kind], MAX(tm->expires - now, 1));
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        bool want = first[kind] != INT64_MAX;
+
+        if (!want && !ts->platform_armed[kind])
+            continue;
+        if (lbox_plat_timer_arm(kind, want ? first[kind] : 0) == 0)
+            ts->platform_armed[kind] = want;
+    }
+}
+
+int timer_set(struct task *t, struct k_timer *tm, int64_t expires,
+              int64_t interval)
+{
+    tm->armed = expires > 0;
+    tm->expires = expires;
+    tm->interval = tm->armed ? interval : 0;
+    tm->overrun = 0;
+    arm_platform(t);
+    return 0;
+}
+
+int64_t timer_left(struct task *t, const struct k_timer *tm)
+{
+    int64_t now;
+
+    if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0)
+        return 0;
+    return MAX(tm->expires - now, 1);
+}
+
+static void fire(struct task *t, struct k_timer *tm, int id)
+{
+    struct k_siginfo si = {.signo = tm->signo, .code = tm->code};
+
+    if (!tm->signo)
+        return;
+    if (tm->queued) {
+        tm->overrun++;
+        return;
+    }
+    if (tm->code == K_SI_TIMER) {
+        si.timer.tid = id;
+        si.timer.value = tm->value;
+    }
+    /* Not queued if ignored: then the next expiry tries again. */
+    if (sig_send(t, &si, tm->tid == 0) == 0)
+        tm->queued = (sig_pending(t) & sig_bit(tm->signo)) != 0;
+}
+
+void timer_expired(struct task *t)
+{
+    struct k_timers *ts = &t->proc->timers;
+    int64_t now;
+
+    /* The platform's timers are one-shot: both are now spent or moot. */
+    ts->platform_armed[0] = ts->platform_armed[1] = false;
+    for (unsigned i = 0; i < ARRAY_SIZE(ts->t); i++) {
+        struct k_timer *tm = &ts->t[i];
+
+        if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0 ||
+            now < tm->expires)
+            continue;
+        fire(t, tm, (int)i - K_ITIMER_COUNT);
+        if (!tm->interval) {
+            tm->armed = false;
+            continue;
+        }
+        /* Periods that passed unseen count as overruns. */
+        {
+            int64_t missed = (now - tm->expires) / tm->interval;
+
+            tm->expires += (missed + 1) * tm->interval;
+            if (tm->signo && tm->queued)
+                tm->overrun = (int)MIN((int64_t)tm->overrun + missed,
+                                       INT32_MAX);
+        }
+    }
+    arm_platform(t);
+}
+
+void timer_dequeued(struct task *t, struct k_siginfo *si)
+{
+    struct k_timer *tm;
+
+    if (si->code == K_SI_TIMER) {
+        tm = timer_posix(t, si->timer.tid);
+    } else {
+        /* An itimer's SIGALRM, SIGVTALRM or SIGPROF. */
+        int which = si->signo == K_SIGALRM ? K_ITIMER_REAL :
+                    si->signo == 26 ? K_ITIMER_VIRTUAL :
+                    si->signo == 27 ? K_ITIMER_PROF : -1;
+
+        tm = which < 0 ? NULL : timer_itimer(t, which);
+    }
+    if (!tm || !tm->queued || tm->signo != si->signo)
+        return;
+    tm->queued = false;
+    tm->overrun_last = tm->overrun;
+    if (si->code == K_SI_TIMER)
+        si->timer.overrun = tm->overrun;
+    tm->overrun = 0;
+}
+
+int timer_posix_new(struct task *t, const struct k_timer *init)
+{
+    for (int id = 0; id < K_TIMER_MAX; id++) {
+        struct k_timer *tm = &t->proc->timers.t[K_ITIMER_COUNT + id];
+
+        if (tm->used)
+            continue;
+        *tm = *init;
+        tm->used = true;
+        tm->armed = tm->queued = false;
+        return id;
+    }
+    return -EAGAIN;
+}
+
+void timer_posix_delete(struct task *t, int id)
+{
+    struct k_timer *tm = timer_posix(t, id);
+
+    if (!tm)
+        return;
+    *tm = (struct k_timer){0};
+    arm_platform(t);
+}
+
+void timer_exec(struct task *t)
+{
+    for (int id = 0; id < K_TIMER_MAX; id++)
+        t->proc->timers.t[K_ITIMER_COUNT + id] = (struct k_timer){0};
+    arm_platform(t);
+}
