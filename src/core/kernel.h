@@ -36,6 +36,8 @@ struct kernel {
     struct vclock *vclock;    /* the clock page (clock.c) */
     struct clock_state *clock; /* its writers' state */
     uint32_t next_pid;
+    struct vfs_sb *anon_sb[3]; /* pipefs, sockfs, anon_inodefs (ipc/anon.c) */
+    uint64_t anon_next_ino;
     uint64_t mem_total;       /* bytes the guest is told it has */
     uint64_t tmpfs_size;      /* bytes of tmpfs data at most (all instances) */
     uint32_t ncpus;           /* CPUs the guest is told it has */

@@ -6,6 +6,7 @@
  * until pipes and sockets arrive) turn a wait into a plain sleep.
  */
 #include "core/kernel.h"
+#include "core/ipc/anon.h"
 #include "core/poll.h"
 
 #define POLL_ALWAYS (VFS_POLLIN | VFS_POLLOUT | VFS_POLLRDNORM | \
@@ -33,6 +34,24 @@ static unsigned scan(struct poll_entry *e, unsigned n)
     return ready;
 }
 
+void poll_chan_add(struct lbox_chan_poll *chans, unsigned *n,
+                   struct file *f, unsigned events)
+{
+    int chan = f->ops && f->ops->wait_chan ? f->ops->wait_chan(f) : -1;
+    unsigned j;
+
+    if (chan < 0)
+        return;
+    for (j = 0; j < *n && chans[j].chan != chan; j++)
+        ;
+    if (j == *n) {
+        if (*n == LBOX_CHAN_POLL_MAX)
+            return;
+        chans[(*n)++] = (struct lbox_chan_poll){chan, 0, 0};
+    }
+    chans[j].events |= (short)(events & 0xffff);
+}
+
 int poll_files(struct task *t, struct poll_entry *e, unsigned n,
                int64_t timeout_ns)
 {
@@ -46,30 +65,14 @@ int poll_files(struct task *t, struct poll_entry *e, unsigned n,
     sig_collect(t);
     if (sig_deliverable(t, t->sigmask))
         return -EINTR;
-    for (unsigned i = 0; i < n; i++) {
-        struct file *f = e[i].file;
-        int chan = f && f->ops && f->ops->wait_chan ? f->ops->wait_chan(f)
-                                                    : -1;
-        unsigned j;
-
-        if (chan < 0)
-            continue;
-        for (j = 0; j < nchan && chans[j].chan != chan; j++)
-            ;
-        if (j == nchan) {
-            if (nchan == LBOX_CHAN_POLL_MAX)
-                continue;
-            chans[nchan++] = (struct lbox_chan_poll){chan, 0, 0};
-        }
-        chans[j].events |= (short)e[i].events;
-    }
+    for (unsigned i = 0; i < n; i++)
+        if (e[i].file)
+            poll_chan_add(chans, &nchan, e[i].file, e[i].events);
     if (nchan == 0) {
         /* Nothing can change: Linux would sleep out the timeout too. */
-        do
-            err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC,
-                                  timeout_ns < 0 ? 3600LL * 1000000000LL
-                                                 : timeout_ns);
-        while (!err && timeout_ns < 0);
+        err = timeout_ns < 0 ? anon_wait()
+                             : lbox_plat_sleep(LBOX_CLOCK_MONOTONIC,
+                                               timeout_ns);
         return err < 0 ? err : 0;
     }
     err = lbox_plat_chan_poll(chans, nchan, timeout_ns);

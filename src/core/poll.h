@@ -6,6 +6,8 @@
 #ifndef LBOX_CORE_POLL_H
 #define LBOX_CORE_POLL_H
 
+#include <lbox/platform.h>
+
 #include "core/fs/vfs.h"
 
 struct poll_entry {
@@ -21,5 +23,10 @@ struct poll_entry {
  */
 int poll_files(struct task *t, struct poll_entry *e, unsigned n,
                int64_t timeout_ns);
+
+/* Add the platform channel a wait for (f) sleeps on, if it has one, to
+ * (chans) (*(n) of LBOX_CHAN_POLL_MAX used), asking for (events). */
+void poll_chan_add(struct lbox_chan_poll *chans, unsigned *n,
+                   struct file *f, unsigned events);
 
 #endif /* LBOX_CORE_POLL_H */

@@ -163,6 +163,10 @@ struct file_ops {
     /* Optional: the platform channel a wait for this file sleeps on
      * (LBOX_CHAN_*), or -1 when nothing outside lbox can make it ready. */
     int (*wait_chan)(struct file *f);
+    /* Optional: a count that changes whenever poll's answer may have
+     * (EPOLLET reports a file again only then). Without it, edge-
+     * triggered waits on the file behave as level-triggered ones. */
+    uint32_t (*poll_gen)(struct file *f);
 };
 
 struct inode {
@@ -197,6 +201,7 @@ struct file {
     const struct file_ops *ops;
     void *priv;
     struct rt_lock lock;    /* serializes pos updates */
+    void *ep_items;         /* epoll items watching it (ipc/epoll.c) */
 };
 
 /* A place in the tree, used for cwd, root and dirfds: a dentry. */

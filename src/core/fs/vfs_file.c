@@ -5,6 +5,7 @@
  * f*() attribute calls.
  */
 #include "core/fs/vfs_internal.h"
+#include "core/ipc/epoll.h"
 
 int vfs_file_alloc(struct dentry *d, uint32_t flags, struct file **out)
 {
@@ -71,6 +72,8 @@ void vfs_file_put(struct file *f)
     if (!f || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     k = inode_kernel(f->inode);
+    if (f->ep_items)
+        epoll_file_gone(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     dput(f->dentry);

@@ -6,6 +6,7 @@
  * within the one process of the sandbox. Handlers run from
  * sig_deliver.c when a call returns.
  */
+#include "core/ipc/anon.h"
 #include "core/mm.h"
 #include "shim/linux/syscalls.h"
 
@@ -136,12 +137,8 @@ long sys_rt_sigpending(struct task *t, const uint64_t a[6])
  */
 static int wait_host(int64_t ns)
 {
-    while (ns < 0) {
-        int err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, 3600LL * 1000000000);
-
-        if (err == -EINTR)
-            return err;
-    }
+    if (ns < 0)
+        return anon_wait();
     return ns ? lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, ns) : 0;
 }
 

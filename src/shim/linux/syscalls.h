@@ -65,6 +65,11 @@ void shim_signal_self(struct task *t, int sig);
 /* End the sandbox as if (sig) killed it. */
 _Noreturn void shim_die_of_signal(struct task *t, int sig);
 
+/* Give (a) and (b) descriptors and write them to guest (fds), two ints:
+ * both or neither; takes the references (pipe2, socketpair). */
+long shim_install_pair(struct task *t, struct file *a, struct file *b,
+                       bool cloexec, gaddr_t fds);
+
 /* A Linux clock id as an LBOX_CLOCK_*, or -EINVAL (sys_time.c). */
 int shim_clock(const struct task *t, uint64_t id);
 

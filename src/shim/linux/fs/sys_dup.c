@@ -3,6 +3,7 @@
  * implements dup(2), dup2(2), dup3(2), fcntl(2) for the Linux shim (North
  * side, kernel image).
  */
+#include "core/ipc/pipe.h"
 #include "shim/linux/fs/fs_util.h"
 #include "shim/linux/fs/sys_fs.h"
 
@@ -208,11 +209,20 @@ long sys_fcntl(struct task *t, const uint64_t a[6])
         ret = arg == 0 ? 0 : -EINVAL;
         break;
     case F_GETPIPE_SZ:
-    case F_SETPIPE_SZ:
-        /* Linux: EBADF on anything but a pipe. Pipe sizes are not
-         * exposed by the VFS yet. */
-        ret = S_ISFIFO(f->inode->mode) ? -EINVAL : -EBADF;
+    case F_SETPIPE_SZ: {
+        /* Linux: EBADF on anything but a pipe. */
+        int sz = (int)arg;
+
+        if (!S_ISFIFO(f->inode->mode)) {
+            ret = -EBADF;
+            break;
+        }
+        ret = vfs_ioctl(t, f, cmd == F_GETPIPE_SZ ? PIPE_GETSZ : PIPE_SETSZ,
+                        &sz);
+        if (ret == -ENOTTY)
+            ret = -EBADF;   /* a FIFO lbox does not serve as a pipe */
         break;
+    }
     default:
         /* F_OFD_*, leases, notify, seals, unknown commands. */
         ret = -EINVAL;

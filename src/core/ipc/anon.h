@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Files with no name in the tree (core, kernel image): pipes, sockets,
+ * eventfds and epoll instances. Each kind has one superblock per kernel
+ * (pipefs, sockfs, anon_inodefs, as on Linux), made on first use; an
+ * inode per object, owned by its creator, with the times of its birth.
+ */
+#ifndef LBOX_CORE_IPC_ANON_H
+#define LBOX_CORE_IPC_ANON_H
+
+#include "core/fs/vfs.h"
+
+enum anon_kind { ANON_PIPE, ANON_SOCK, ANON_INODE, ANON_KINDS };
+
+/*
+ * Open a new object of (kind) as a file with (flags) (O_ACCMODE,
+ * O_NONBLOCK), file ops (fops) and per-file (priv); (mode) is its S_IF*
+ * type and permissions. /proc/self/fd shows "pipe:[ino]", "socket:[ino]"
+ * or "anon_inode:(name)". *(ino_out), optional, gets the new inode (not
+ * referenced) so a second end can share it (anon_open_same).
+ */
+int anon_open(struct task *t, enum anon_kind kind, uint32_t mode,
+              const char *name, const struct file_ops *fops, void *priv,
+              uint32_t flags, struct file **out);
+/* A second file on the inode of (f) (the other end of a pipe). */
+int anon_open_same(struct task *t, struct file *f,
+                   const struct file_ops *fops, void *priv, uint32_t flags,
+                   struct file **out);
+
+/* Sleep until a signal interrupts: -EINTR. What a blocking operation on
+ * an in-sandbox object does while no other thread can make it ready (one
+ * thread per sandbox: the threads work adds wakers). */
+int anon_wait(void);
+
+#endif /* LBOX_CORE_IPC_ANON_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implements pipe(2), pipe2(2), eventfd(2) and eventfd2(2) for the Linux
+ * shim, on the core's in-sandbox objects (core/ipc/pipe.h).
+ */
+#include "core/fdtable.h"
+#include "core/fs/vfs_abi.h"
+#include "core/ipc/pipe.h"
+#include "shim/linux/fs/fs_util.h"
+#include "shim/linux/syscalls.h"
+
+#define L_EFD_SEMAPHORE 1
+
+/* Give (a) and (b) descriptors and write them to guest (fds) (two ints):
+ * both or neither. Takes the references. */
+long shim_install_pair(struct task *t, struct file *a, struct file *b,
+                       bool cloexec, gaddr_t fds)
+{
+    struct fdtable *fdt = t->proc->fdt;
+    int fd[2];
+
+    fd[0] = fdt_install(fdt, a, 0, cloexec, nofile_limit(t));
+    if (fd[0] < 0) {
+        vfs_file_put(a);
+        vfs_file_put(b);
+        return fd[0];
+    }
+    fd[1] = fdt_install(fdt, b, 0, cloexec, nofile_limit(t));
+    if (fd[1] < 0) {
+        fdt_close(fdt, fd[0]);
+        vfs_file_put(b);
+        return fd[1];
+    }
+    if (copy_to_guest(t, fds, fd, sizeof(fd)) < 0) {
+        fdt_close(fdt, fd[0]);
+        fdt_close(fdt, fd[1]);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_pipe2(struct task *t, const uint64_t a[6])
+{
+    uint32_t flags = (uint32_t)a[1];
+    struct file *rd, *wr;
+    long err;
+
+    if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+        return -EINVAL;
+    err = pipe_open(t, flags, &rd, &wr);
+    if (err < 0)
+        return err;
+    return shim_install_pair(t, rd, wr, flags & O_CLOEXEC, a[0]);
+}
+
+long sys_pipe(struct task *t, const uint64_t a[6])
+{
+    const uint64_t b[6] = {a[0], 0, 0, 0, 0, 0};
+
+    return sys_pipe2(t, b);
+}
+
+long sys_eventfd2(struct task *t, const uint64_t a[6])
+{
+    uint32_t flags = (uint32_t)a[1];
+    struct file *f;
+    long err;
+
+    if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK | L_EFD_SEMAPHORE))
+        return -EINVAL;
+    err = eventfd_open(t, (uint32_t)a[0],
+                       (flags & O_NONBLOCK) |
+                           (flags & L_EFD_SEMAPHORE ? EVENTFD_SEMAPHORE : 0),
+                       &f);
+    if (err < 0)
+        return err;
+    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
+                      nofile_limit(t));
+    if (err < 0)
+        vfs_file_put(f);
+    return err;
+}
+
+long sys_eventfd(struct task *t, const uint64_t a[6])
+{
+    const uint64_t b[6] = {a[0], 0, 0, 0, 0, 0};
+
+    return sys_eventfd2(t, b);
+}
