@@ -52,31 +52,57 @@ void poll_chan_add(struct lbox_chan_poll *chans, unsigned *n,
     chans[j].events |= (short)(events & 0xffff);
 }
 
-int poll_files(struct task *t, struct poll_entry *e, unsigned n,
-               int64_t timeout_ns)
+int poll_wait(struct task *t, struct lbox_chan_poll *chans, unsigned nchan,
+              int64_t *left)
 {
-    struct lbox_chan_poll chans[LBOX_CHAN_POLL_MAX];
-    unsigned nchan = 0, ready = scan(e, n);
+    int64_t start = 0, now = 0;
     int err;
 
-    if (ready || timeout_ns == 0)
-        return (int)ready;
     /* A signal the call's own mask lets through ends it at once. */
     sig_collect(t);
     if (sig_deliverable(t, t->sigmask))
         return -EINTR;
+    lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &start);
+    if (nchan)
+        err = lbox_plat_chan_poll(chans, nchan, *left);
+    else if (*left < 0)
+        err = anon_wait();      /* nothing else can change it */
+    else
+        err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, *left);
+    if (*left > 0) {
+        lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &now);
+        *left = err == 0 ? 0 : MAX(*left - (now - start), 1);
+    }
+    if (err == -EINTR) {
+        /* An event: a signal to act on, or a timer that may have made a
+         * file ready (timerfd); look again. */
+        sig_collect(t);
+        return sig_deliverable(t, t->sigmask) ? -EINTR : 0;
+    }
+    if (err < 0)
+        return err;
+    return *left == 0 ? -ETIMEDOUT : 0;
+}
+
+int poll_files(struct task *t, struct poll_entry *e, unsigned n,
+               int64_t timeout_ns)
+{
+    struct lbox_chan_poll chans[LBOX_CHAN_POLL_MAX];
+    unsigned nchan = 0, ready;
+    int64_t left = timeout_ns;
+    int err;
+
     for (unsigned i = 0; i < n; i++)
         if (e[i].file)
             poll_chan_add(chans, &nchan, e[i].file, e[i].events);
-    if (nchan == 0) {
-        /* Nothing can change: Linux would sleep out the timeout too. */
-        err = timeout_ns < 0 ? anon_wait()
-                             : lbox_plat_sleep(LBOX_CLOCK_MONOTONIC,
-                                               timeout_ns);
-        return err < 0 ? err : 0;
+    for (;;) {
+        ready = scan(e, n);
+        if (ready || left == 0)
+            return (int)ready;
+        err = poll_wait(t, chans, nchan, &left);
+        if (err == -ETIMEDOUT)
+            return (int)scan(e, n);
+        if (err < 0)
+            return err;
     }
-    err = lbox_plat_chan_poll(chans, nchan, timeout_ns);
-    if (err < 0)
-        return err;
-    return (int)scan(e, n);
 }

@@ -24,6 +24,15 @@ struct poll_entry {
 int poll_files(struct task *t, struct poll_entry *e, unsigned n,
                int64_t timeout_ns);
 
+/*
+ * One wait of a poll-like call: on (chans) (nchan of them; none: a sleep)
+ * for up to *(left) ns (< 0: no limit), which it lowers by the time
+ * spent. 0 when something may have changed (look again), -ETIMEDOUT,
+ * -EINTR for a signal (t) will act on.
+ */
+int poll_wait(struct task *t, struct lbox_chan_poll *chans, unsigned nchan,
+              int64_t *left);
+
 /* Add the platform channel a wait for (f) sleeps on, if it has one, to
  * (chans) (*(n) of LBOX_CHAN_POLL_MAX used), asking for (events). */
 void poll_chan_add(struct lbox_chan_poll *chans, unsigned *n,

@@ -33,14 +33,35 @@ struct k_timer *timer_posix(struct task *t, int id)
     return tm->used ? tm : NULL;
 }
 
+/* Every timer of (ts): the itimers and POSIX ones, then the timerfds'. */
+static int array_index(struct k_timers *ts, struct k_timer *tm)
+{
+    uintptr_t p = (uintptr_t)tm, base = (uintptr_t)ts->t;
+
+    if (p < base || p >= base + sizeof(ts->t))
+        return -1;
+    return (int)((p - base) / sizeof(*tm));
+}
+
+static struct k_timer *next_timer(struct k_timers *ts, struct k_timer *tm)
+{
+    int i = tm ? array_index(ts, tm) : -1;
+
+    if (!tm)
+        return &ts->t[0];
+    if (i >= 0 && i + 1 < (int)ARRAY_SIZE(ts->t))
+        return &ts->t[i + 1];
+    return i >= 0 ? ts->extra : tm->next;
+}
+
 /* Arm the platform's timer of each kind for its first expiry. */
 static void arm_platform(struct task *t)
 {
     int64_t first[2] = {INT64_MAX, INT64_MAX}, now;
     struct k_timers *ts = &t->proc->timers;
 
-    for (unsigned i = 0; i < ARRAY_SIZE(ts->t); i++) {
-        struct k_timer *tm = &ts->t[i];
+    for (struct k_timer *tm = next_timer(ts, NULL); tm;
+         tm = next_timer(ts, tm)) {
         int kind;
 
         if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0)
@@ -82,6 +103,8 @@ static void fire(struct task *t, struct k_timer *tm, int id)
 {
     struct k_siginfo si = {.signo = tm->signo, .code = tm->code};
 
+    if (tm->counts)
+        tm->ticks++;
     if (!tm->signo)
         return;
     if (tm->queued) {
@@ -104,26 +127,26 @@ void timer_expired(struct task *t)
 
     /* The platform's timers are one-shot: both are now spent or moot. */
     ts->platform_armed[0] = ts->platform_armed[1] = false;
-    for (unsigned i = 0; i < ARRAY_SIZE(ts->t); i++) {
-        struct k_timer *tm = &ts->t[i];
+    for (struct k_timer *tm = next_timer(ts, NULL); tm;
+         tm = next_timer(ts, tm)) {
+        int64_t missed;
 
         if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0 ||
             now < tm->expires)
             continue;
-        fire(t, tm, (int)i - K_ITIMER_COUNT);
+        fire(t, tm, array_index(ts, tm) - K_ITIMER_COUNT);
         if (!tm->interval) {
             tm->armed = false;
             continue;
         }
-        /* Periods that passed unseen count as overruns. */
-        {
-            int64_t missed = (now - tm->expires) / tm->interval;
-
-            tm->expires += (missed + 1) * tm->interval;
-            if (tm->signo && tm->queued)
-                tm->overrun = (int)MIN((int64_t)tm->overrun + missed,
-                                       INT32_MAX);
-        }
+        /* Periods that passed unseen count as overruns (a timerfd's
+         * as expiries). */
+        missed = (now - tm->expires) / tm->interval;
+        tm->expires += (missed + 1) * tm->interval;
+        if (tm->counts)
+            tm->ticks += (uint64_t)missed;
+        else if (tm->signo && tm->queued)
+            tm->overrun = (int)MIN((int64_t)tm->overrun + missed, INT32_MAX);
     }
     arm_platform(t);
 }
@@ -180,5 +203,25 @@ void timer_exec(struct task *t)
 {
     for (int id = 0; id < K_TIMER_MAX; id++)
         t->proc->timers.t[K_ITIMER_COUNT + id] = (struct k_timer){0};
+    arm_platform(t);
+}
+
+void timer_extra_add(struct task *t, struct k_timer *tm)
+{
+    struct k_timers *ts = &t->proc->timers;
+
+    tm->next = ts->extra;
+    ts->extra = tm;
+}
+
+void timer_extra_remove(struct task *t, struct k_timer *tm)
+{
+    struct k_timer **pp = &t->proc->timers.extra;
+
+    while (*pp && *pp != tm)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = tm->next;
+    tm->armed = false;
     arm_platform(t);
 }

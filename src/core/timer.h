@@ -38,12 +38,16 @@ struct k_timer {
     uint64_t value;     /* sigev_value */
     int overrun;        /* since its signal was queued */
     int overrun_last;   /* at the last delivery (timer_getoverrun) */
+    bool counts;        /* a timerfd's: expiries add to (ticks) */
+    uint64_t ticks;
+    struct k_timer *next; /* timerfds: on k_timers.extra */
 };
 
 /* One process's timers: the itimers first, then POSIX timer ids 0.. */
 struct k_timers {
     struct k_timer t[K_ITIMER_COUNT + K_TIMER_MAX];
     bool platform_armed[2];     /* LBOX_TIMER_REAL, LBOX_TIMER_CPU */
+    struct k_timer *extra;      /* timerfds' timers */
 };
 
 /* The itimer (which), or the POSIX timer (id) if it exists; else NULL. */
@@ -53,6 +57,9 @@ struct k_timer *timer_posix(struct task *t, int id);
 /* A new POSIX timer: its id, or -EAGAIN when all are taken. */
 int timer_posix_new(struct task *t, const struct k_timer *init);
 void timer_posix_delete(struct task *t, int id);
+/* A timerfd's timer joins the process's timers, or leaves them. */
+void timer_extra_add(struct task *t, struct k_timer *tm);
+void timer_extra_remove(struct task *t, struct k_timer *tm);
 /* execve: POSIX timers go, itimers stay (as on Linux). */
 void timer_exec(struct task *t);
 

@@ -7,15 +7,19 @@
 // and descriptors that close. A read blocked on an empty pipe is
 // interrupted by an alarm whose handler writes into the pipe (the
 // self-pipe trick): with SA_RESTART the read goes on and gets the byte.
+// signalfd takes blocked signals; timerfd counts expiries, wakes epoll
+// and a blocking read.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 
 #include "check.h"
@@ -302,6 +306,66 @@ static void test_epoll(void)
     close(ep);
 }
 
+static void test_signalfd(void)
+{
+    struct signalfd_siginfo si;
+    struct pollfd pf;
+    sigset_t m, old;
+    int fd;
+
+    sigemptyset(&m);
+    sigaddset(&m, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &m, &old);
+    fd = signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC);
+    CHECK(fd >= 0, "signalfd");
+    CHECK_ERR(read(fd, &si, sizeof(si)), EAGAIN, "signalfd empty");
+    raise(SIGUSR1);
+    pf = (struct pollfd){.fd = fd, .events = POLLIN};
+    CHECK(poll(&pf, 1, 0) == 1, "signalfd readable when pending");
+    CHECK(read(fd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo == SIGUSR1 &&
+          si.ssi_code == SI_TKILL && si.ssi_pid == (uint32_t)getpid(),
+          "signalfd reads the siginfo");
+    CHECK_ERR(read(fd, &si, 8), EINVAL, "signalfd short read");
+    sigaddset(&m, SIGUSR2);
+    CHECK(signalfd(fd, &m, 0) == fd, "signalfd changes its mask");
+    close(fd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void test_timerfd(void)
+{
+    struct itimerspec ts = {{0, 10 * 1000 * 1000}, {0, 10 * 1000 * 1000}},
+                      cur;
+    struct epoll_event ev = {.events = EPOLLIN}, out;
+    uint64_t ticks = 0;
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    int ep = epoll_create1(0);
+
+    CHECK(fd >= 0, "timerfd_create");
+    CHECK_ERR(read(fd, &ticks, 8), EAGAIN, "timerfd before it runs");
+    CHECK(timerfd_settime(fd, 0, &ts, NULL) == 0, "timerfd_settime");
+    timerfd_gettime(fd, &cur);
+    CHECK(cur.it_interval.tv_nsec == 10 * 1000 * 1000 &&
+          cur.it_value.tv_sec == 0, "timerfd_gettime");
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    CHECK(epoll_wait(ep, &out, 1, 1000) == 1, "epoll wakes on expiry");
+    CHECK(read(fd, &ticks, 8) == 8 && ticks >= 1, "read takes the count");
+    fcntl(fd, F_SETFL, 0);
+    CHECK(read(fd, &ticks, 8) == 8 && ticks >= 1,
+          "a blocking read waits for the next");
+    ts = (struct itimerspec){{0, 0}, {0, 0}};
+    timerfd_settime(fd, 0, &ts, NULL);
+    timerfd_gettime(fd, &cur);
+    CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0,
+          "timerfd disarmed");
+    CHECK_ERR(timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0), EINVAL,
+              "timerfd on a CPU clock");
+    CHECK_ERR(timerfd_settime(ep, 0, &ts, NULL), EINVAL,
+              "timerfd_settime on an epoll");
+    close(ep);
+    close(fd);
+}
+
 int main(void)
 {
     test_begin();
@@ -310,5 +374,7 @@ int main(void)
     test_eventfd();
     test_socketpair();
     test_epoll();
+    test_signalfd();
+    test_timerfd();
     return test_end();
 }

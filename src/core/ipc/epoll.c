@@ -275,27 +275,24 @@ int epoll_wait_files(struct task *t, struct file *epf, struct ep_ready *out,
 {
     struct epoll *ep = epf->priv;
     struct lbox_chan_poll chans[LBOX_CHAN_POLL_MAX];
+    int64_t left = timeout_ns;
     unsigned nchan = 0;
     int got, err;
 
-    got = scan(ep, out, max);
-    if (got || timeout_ns == 0)
-        return got;
-    sig_collect(t);
-    if (sig_deliverable(t, t->sigmask))
-        return -EINTR;
-    /* Only what lies outside lbox (the standard streams) can change while
-     * this, the only thread, waits. */
-    for (struct epitem *it = ep->items; it; it = it->next)
-        if (!it->disabled)
-            poll_chan_add(chans, &nchan, it->file, it->events);
-    if (nchan)
-        err = lbox_plat_chan_poll(chans, nchan, timeout_ns);
-    else if (timeout_ns < 0)
-        err = anon_wait();
-    else
-        err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, timeout_ns);
-    if (err < 0)
-        return err;
-    return scan(ep, out, max);
+    for (;;) {
+        got = scan(ep, out, max);
+        if (got || left == 0)
+            return got;
+        /* Only what lies outside lbox (the standard streams) and timers
+         * can change while this, the only thread, waits. */
+        nchan = 0;
+        for (struct epitem *it = ep->items; it; it = it->next)
+            if (!it->disabled)
+                poll_chan_add(chans, &nchan, it->file, it->events);
+        err = poll_wait(t, chans, nchan, &left);
+        if (err == -ETIMEDOUT)
+            return scan(ep, out, max);
+        if (err < 0)
+            return err;
+    }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pipes, socket pairs and eventfds inside the sandbox (core, kernel
+ * Pipes, socket pairs, eventfds and signalfds inside the sandbox (core, kernel
  * image): objects in the shared region that never reach the host.
  */
 #ifndef LBOX_CORE_IPC_PIPE_H
@@ -55,5 +55,21 @@ void usock_peer(const struct file *f, int *pid, uint32_t *uid, uint32_t *gid);
 #define EVENTFD_SEMAPHORE 1
 int eventfd_open(struct task *t, uint64_t count, unsigned flags,
                  struct file **out);
+
+/* signalfd4: a file reading (mask)'s pending signals; signalfd_set
+ * changes the mask of one (-EINVAL for another file). */
+int signalfd_open(struct task *t, uint64_t mask, uint32_t flags,
+                  struct file **out);
+int signalfd_set(struct file *f, uint64_t mask);
+bool file_is_signalfd(const struct file *f);
+
+/* timerfd_create: a file on a new timer of (t)'s process on (clock)
+ * (LBOX_CLOCK_*); timerfd_timer gives it back (NULL for another file)
+ * for timer_set and timer_left. */
+struct k_timer;
+int timerfd_open(struct task *t, int clock, uint32_t flags,
+                 struct file **out);
+struct k_timer *timerfd_timer(struct file *f);
+bool file_is_timerfd(const struct file *f);
 
 #endif /* LBOX_CORE_IPC_PIPE_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Implements pipe(2), pipe2(2), eventfd(2) and eventfd2(2) for the Linux
- * shim, on the core's in-sandbox objects (core/ipc/pipe.h).
+ * Implements pipe(2), pipe2(2), eventfd(2), eventfd2(2), signalfd(2) and
+ * signalfd4(2) for the Linux shim, on the core's in-sandbox objects
+ * (core/ipc/pipe.h).
  */
 #include "core/fdtable.h"
 #include "core/fs/vfs_abi.h"
@@ -86,4 +87,42 @@ long sys_eventfd(struct task *t, const uint64_t a[6])
     const uint64_t b[6] = {a[0], 0, 0, 0, 0, 0};
 
     return sys_eventfd2(t, b);
+}
+
+long sys_signalfd4(struct task *t, const uint64_t a[6])
+{
+    uint32_t flags = (uint32_t)a[3];
+    uint64_t mask;
+    struct file *f;
+    long err;
+
+    if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL;
+    if (a[2] != 8)
+        return -EINVAL;
+    if (copy_from_guest(t, &mask, a[1], 8) < 0)
+        return -EFAULT;
+    if ((int)a[0] != -1) {
+        f = fd_get(t, (int)a[0]);
+        if (!f)
+            return -EBADF;
+        err = signalfd_set(f, mask);
+        vfs_file_put(f);
+        return err < 0 ? err : (long)(int)a[0];
+    }
+    err = signalfd_open(t, mask, flags & O_NONBLOCK, &f);
+    if (err < 0)
+        return err;
+    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
+                      nofile_limit(t));
+    if (err < 0)
+        vfs_file_put(f);
+    return err;
+}
+
+long sys_signalfd(struct task *t, const uint64_t a[6])
+{
+    const uint64_t b[6] = {a[0], a[1], a[2], 0, 0, 0};
+
+    return sys_signalfd4(t, b);
 }

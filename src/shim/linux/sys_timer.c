@@ -2,13 +2,18 @@
 /*
  * Implements alarm(2), getitimer(2), setitimer(2) and the POSIX timers
  * (timer_create(2), timer_settime(2), timer_gettime(2),
- * timer_getoverrun(2), timer_delete(2)) for the Linux shim, on the core's
- * timers (core/timer.h). ITIMER_REAL runs on CLOCK_MONOTONIC as Linux's
+ * timer_getoverrun(2), timer_delete(2)) and timerfd_create(2),
+ * timerfd_settime(2), timerfd_gettime(2) for the Linux shim, on the
+ * core's timers (core/timer.h). ITIMER_REAL runs on CLOCK_MONOTONIC as Linux's
  * does; ITIMER_VIRTUAL and ITIMER_PROF both count the sandbox process's
  * CPU time (the host does not split lbox's share from the guest's).
  */
 #include "core/clock.h"
+#include "core/fdtable.h"
+#include "core/fs/vfs_abi.h"
+#include "core/ipc/pipe.h"
 #include "core/timer.h"
+#include "shim/linux/fs/fs_util.h"
 #include "shim/linux/syscalls.h"
 
 #define NSEC 1000000000LL
@@ -264,4 +269,92 @@ long sys_timer_delete(struct task *t, const uint64_t a[6])
         return -EINVAL;
     timer_posix_delete(t, (int)a[0]);
     return 0;
+}
+
+#define L_TFD_TIMER_ABSTIME 1
+#define L_TFD_TIMER_CANCEL_ON_SET 2
+
+long sys_timerfd_create(struct task *t, const uint64_t a[6])
+{
+    uint32_t flags = (uint32_t)a[1];
+    int id = (int)a[0], clock;
+    struct file *f;
+    long err;
+
+    if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL;
+    if (id != 0 && id != 1 && id != 7 && id != 8 && id != 9)
+        return -EINVAL;
+    if ((id == 8 || id == 9) && task_cred(t)->euid != 0)
+        return -EPERM;          /* the ALARM clocks want CAP_WAKE_ALARM */
+    clock = shim_clock(t, a[0]);
+    err = timerfd_open(t, clock, flags & O_NONBLOCK, &f);
+    if (err < 0)
+        return err;
+    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
+                      nofile_limit(t));
+    if (err < 0)
+        vfs_file_put(f);
+    return err;
+}
+
+/* The timerfd at (fd), referenced in *(out): -EBADF, -EINVAL. */
+static long tfd_get(struct task *t, int fd, struct file **out,
+                    struct k_timer **tm)
+{
+    struct file *f = fd_get(t, fd);
+
+    if (!f)
+        return -EBADF;
+    *tm = timerfd_timer(f);
+    if (!*tm) {
+        vfs_file_put(f);
+        return -EINVAL;
+    }
+    *out = f;
+    return 0;
+}
+
+long sys_timerfd_settime(struct task *t, const uint64_t a[6])
+{
+    struct l_itimerspec set, old;
+    int64_t value, interval;
+    struct k_timer *tm;
+    struct file *f;
+    long err;
+
+    if ((uint32_t)a[1] & ~(uint32_t)(L_TFD_TIMER_ABSTIME |
+                                      L_TFD_TIMER_CANCEL_ON_SET))
+        return -EINVAL;
+    err = tfd_get(t, (int)a[0], &f, &tm);
+    if (err < 0)
+        return err;
+    if (copy_from_guest(t, &set, a[2], sizeof(set)) < 0) {
+        err = -EFAULT;
+    } else if (ts_ns(&set.value, &value) < 0 ||
+               ts_ns(&set.interval, &interval) < 0) {
+        err = -EINVAL;
+    } else {
+        timer_get(t, tm, &old);
+        tm->ticks = 0;
+        err = rearm(t, tm, value, interval, a[1] & L_TFD_TIMER_ABSTIME);
+        if (!err && a[3] && copy_to_guest(t, a[3], &old, sizeof(old)) < 0)
+            err = -EFAULT;
+    }
+    vfs_file_put(f);
+    return err;
+}
+
+long sys_timerfd_gettime(struct task *t, const uint64_t a[6])
+{
+    struct l_itimerspec cur;
+    struct k_timer *tm;
+    struct file *f;
+    long err = tfd_get(t, (int)a[0], &f, &tm);
+
+    if (err < 0)
+        return err;
+    timer_get(t, tm, &cur);
+    vfs_file_put(f);
+    return copy_to_guest(t, a[1], &cur, sizeof(cur)) < 0 ? -EFAULT : 0;
 }
