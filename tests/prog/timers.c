@@ -6,7 +6,9 @@
 // the get calls report, and the errors for bad arguments. A signal from a
 // timer also interrupts nanosleep (EINTR, with the time left).
 #include <signal.h>
+#include <poll.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 #include "check.h"
@@ -144,11 +146,47 @@ static void test_posix(void)
               "CLOCK_MONOTONIC_RAW");
 }
 
+static long ms_since(const struct timespec *a)
+{
+    struct timespec b;
+
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (b.tv_sec - a->tv_sec) * 1000 + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* A timer that raises no signal (a timerfd's) never cuts a wait short. */
+static void test_quiet_timer(void)
+{
+    struct itimerspec ts = {{0, 2000000}, {0, 2000000}};
+    struct timespec start, to = {0, 50 * 1000 * 1000};
+    int tfd = timerfd_create(CLOCK_MONOTONIC, 0), r, e;
+    sigset_t w;
+
+    timerfd_settime(tfd, 0, &ts, NULL);
+    sigemptyset(&w);
+    sigaddset(&w, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &w, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    r = sigtimedwait(&w, NULL, &to);
+    e = errno;
+    CHECK(r == -1 && e == EAGAIN && ms_since(&start) >= 45,
+          "sigtimedwait waits out its timeout");
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    r = nanosleep(&to, NULL);
+    CHECK(r == 0 && ms_since(&start) >= 45, "nanosleep sleeps it out");
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    r = poll(NULL, 0, 50);
+    CHECK(r == 0 && ms_since(&start) >= 45, "poll times out whole");
+    sigprocmask(SIG_UNBLOCK, &w, NULL);
+    close(tfd);
+}
+
 int main(void)
 {
     test_begin();
     test_alarm();
     test_itimer();
     test_posix();
+    test_quiet_timer();
     return test_end();
 }

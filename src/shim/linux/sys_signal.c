@@ -8,6 +8,7 @@
  */
 #include "core/ipc/anon.h"
 #include "core/mm.h"
+#include "core/poll.h"
 #include "shim/linux/syscalls.h"
 
 #define L_SIGKILL 9
@@ -130,25 +131,15 @@ long sys_rt_sigpending(struct task *t, const uint64_t a[6])
     return copy_to_guest(t, a[0], &set, a[1]) < 0 ? -EFAULT : 0;
 }
 
-/*
- * Sleep until a host signal interrupts lbox (-EINTR) or (ns) pass (< 0:
- * no limit). Nothing but a signal from outside the sandbox can end an
- * unlimited wait of the only thread.
- */
-static int wait_host(int64_t ns)
-{
-    if (ns < 0)
-        return anon_wait();
-    return ns ? lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, ns) : 0;
-}
-
-/* Until a signal to act on is pending. Interrupted with none (a host
- * signal for lbox), the call restarts from the entry. */
+/* Until a signal to act on is pending: only a signal from outside the
+ * sandbox or a timer can bring one while the only thread waits.
+ * Interrupted with none (a timer's event), the call restarts from the
+ * entry. */
 long sys_pause(struct task *t, const uint64_t a[6])
 {
     (void)a;
     if (!sig_deliverable(t, t->sigmask))
-        wait_host(-1);
+        anon_wait();
     return -ERESTARTNOHAND;
 }
 
@@ -164,7 +155,7 @@ long sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
     t->restore_sigmask = true;
     t->sigmask = mask & ~L_UNBLOCKABLE;
     if (!sig_deliverable(t, t->sigmask))
-        wait_host(-1);
+        anon_wait();
     return -ERESTARTNOHAND;
 }
 
@@ -185,14 +176,20 @@ long sys_rt_sigtimedwait(struct task *t, const uint64_t a[6])
             return err;
     }
     set &= ~L_UNBLOCKABLE;
-    sig = sig_take(t, set, &si);
-    if (!sig) {
-        /* Only a signal from outside could come while we wait. */
-        err = wait_host(ns);
-        sig_collect(t);
-        sig = sig_take(t, set, &si);
-        if (!sig)
-            return err == -EINTR ? -EINTR : -EAGAIN;
+    /* Only a signal from outside or a timer can come while we wait; an
+     * event that brings none of (set) waits on with the time left. */
+    while (!(sig = sig_take(t, set, &si))) {
+        if (ns == 0)
+            return -EAGAIN;
+        err = poll_wait(t, NULL, 0, &ns);
+        if (err == -ETIMEDOUT) {
+            ns = 0;
+            continue;   /* one last look */
+        }
+        if (err < 0 && !(sig = sig_take(t, set, &si)))
+            return err;
+        if (sig)
+            break;
     }
     if (a[1] && copy_to_guest(t, a[1], &si, sizeof(si)) < 0)
         return -EFAULT;

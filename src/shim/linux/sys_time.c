@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Implements clock_gettime(2), clock_getres(2), gettimeofday(2), time(2),
- * nanosleep(2) and clock_nanosleep(2) for the Linux shim, on the guest's
+ * nanosleep(2), clock_nanosleep(2), clock_settime(2) and settimeofday(2)
+ * for the Linux shim, on the guest's
  * clocks (core/clock.h). The vDSO (vdso/vdso.c) answers the same for the
  * clocks of the clock page; these are its fallback and must agree.
  */
@@ -182,4 +183,34 @@ long sys_clock_nanosleep(struct task *t, const uint64_t a[6])
         if (err < 0)
             return err;
     }
+}
+
+/* Setting the clock: the sandbox may not change the host's, so EPERM,
+ * what Linux says to a caller without CAP_SYS_TIME (docs/linux-compat.md);
+ * clocks nobody can set are EINVAL, as on Linux. */
+long sys_clock_settime(struct task *t, const uint64_t a[6])
+{
+    int clock = shim_clock(t, a[0]);
+    int64_t ns;
+    int err;
+
+    if (clock < 0)
+        return clock;
+    err = timespec_from_guest(t, a[1], &ns);
+    if (err < 0)
+        return err;
+    return clock == LBOX_CLOCK_REALTIME && (int)a[0] == 0 ? -EPERM : -EINVAL;
+}
+
+long sys_settimeofday(struct task *t, const uint64_t a[6])
+{
+    struct l_timeval tv;
+
+    if (a[0]) {
+        if (copy_from_guest(t, &tv, a[0], sizeof(tv)) < 0)
+            return -EFAULT;
+        if (tv.usec < 0 || tv.usec >= 1000000 || tv.sec < 0)
+            return -EINVAL;
+    }
+    return -EPERM;
 }
