@@ -99,6 +99,8 @@ int plat_landlock_restrict(void);
 
 /* Decide once whether the TSC is lbox_plat_cycles's (before the seal). */
 void plat_tsc_probe(void);
+/* Read the clocks' resolutions once (before the seal). */
+void plat_clock_res_probe(void);
 
 /* Unmap the host vDSO and scrub the initial auxv (before the seal). */
 void plat_hostfacts_scrub(uint64_t *auxv);

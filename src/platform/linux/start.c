@@ -78,6 +78,7 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
 
     plat_hostfacts_scrub(auxv);
     plat_tsc_probe();
+    plat_clock_res_probe();
     g_boot_thread.self = &g_boot_thread;
     plat_set_gs(&g_boot_thread);
     err = plat_signals_init(&g_boot_thread);
