@@ -142,7 +142,10 @@ void timer_expired(struct task *t)
         /* Periods that passed unseen count as overruns (a timerfd's
          * as expiries). */
         missed = (now - tm->expires) / tm->interval;
-        tm->expires += (missed + 1) * tm->interval;
+        /* An interval of billions of seconds must not wrap: saturate. */
+        tm->expires = missed >= (INT64_MAX - tm->expires) / tm->interval - 1
+                          ? INT64_MAX
+                          : tm->expires + (missed + 1) * tm->interval;
         if (tm->counts)
             tm->ticks += (uint64_t)missed;
         else if (tm->signo && tm->queued)

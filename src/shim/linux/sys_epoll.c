@@ -4,7 +4,6 @@
  * epoll_wait(2), epoll_pwait(2) and epoll_pwait2(2) for the Linux shim,
  * on core/ipc/epoll.h.
  */
-#include "core/fdtable.h"
 #include "core/fs/vfs_abi.h"
 #include "core/ipc/epoll.h"
 #include "shim/linux/fs/fs_util.h"
@@ -29,10 +28,7 @@ long sys_epoll_create1(struct task *t, const uint64_t a[6])
     err = epoll_open(t, 0, &f);
     if (err < 0)
         return err;
-    err = fdt_install(t->proc->fdt, f, 0, a[0] & O_CLOEXEC, nofile_limit(t));
-    if (err < 0)
-        vfs_file_put(f);
-    return err;
+    return shim_install_one(t, f, a[0] & O_CLOEXEC);
 }
 
 long sys_epoll_create(struct task *t, const uint64_t a[6])

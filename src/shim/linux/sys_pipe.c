@@ -40,6 +40,15 @@ long shim_install_pair(struct task *t, struct file *a, struct file *b,
     return 0;
 }
 
+long shim_install_one(struct task *t, struct file *f, bool cloexec)
+{
+    int fd = fdt_install(t->proc->fdt, f, 0, cloexec, nofile_limit(t));
+
+    if (fd < 0)
+        vfs_file_put(f);
+    return fd;
+}
+
 long sys_pipe2(struct task *t, const uint64_t a[6])
 {
     uint32_t flags = (uint32_t)a[1];
@@ -75,11 +84,7 @@ long sys_eventfd2(struct task *t, const uint64_t a[6])
                        &f);
     if (err < 0)
         return err;
-    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
-                      nofile_limit(t));
-    if (err < 0)
-        vfs_file_put(f);
-    return err;
+    return shim_install_one(t, f, flags & O_CLOEXEC);
 }
 
 long sys_eventfd(struct task *t, const uint64_t a[6])
@@ -113,11 +118,7 @@ long sys_signalfd4(struct task *t, const uint64_t a[6])
     err = signalfd_open(t, mask, flags & O_NONBLOCK, &f);
     if (err < 0)
         return err;
-    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
-                      nofile_limit(t));
-    if (err < 0)
-        vfs_file_put(f);
-    return err;
+    return shim_install_one(t, f, flags & O_CLOEXEC);
 }
 
 long sys_signalfd(struct task *t, const uint64_t a[6])

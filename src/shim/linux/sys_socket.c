@@ -125,10 +125,9 @@ static long send_iov(struct task *t, struct file *f, const struct l_iovec *iov,
             }
         }
         ret = usock_send(f, buf, n, flags);
-        if (ret < 0 || (size_t)ret < n || total == 0)
-            break;
-        done += (uint64_t)ret;
-        if (i == count)
+        if (ret > 0)
+            done += (uint64_t)ret;
+        if (ret < 0 || (size_t)ret < n || total == 0 || i == count)
             break;
     }
 out:

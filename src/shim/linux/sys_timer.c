@@ -9,7 +9,6 @@
  * CPU time (the host does not split lbox's share from the guest's).
  */
 #include "core/clock.h"
-#include "core/fdtable.h"
 #include "core/fs/vfs_abi.h"
 #include "core/ipc/pipe.h"
 #include "core/timer.h"
@@ -291,11 +290,7 @@ long sys_timerfd_create(struct task *t, const uint64_t a[6])
     err = timerfd_open(t, clock, flags & O_NONBLOCK, &f);
     if (err < 0)
         return err;
-    err = fdt_install(t->proc->fdt, f, 0, flags & O_CLOEXEC,
-                      nofile_limit(t));
-    if (err < 0)
-        vfs_file_put(f);
-    return err;
+    return shim_install_one(t, f, flags & O_CLOEXEC);
 }
 
 /* The timerfd at (fd), referenced in *(out): -EBADF, -EINVAL. */

@@ -70,6 +70,10 @@ _Noreturn void shim_die_of_signal(struct task *t, int sig);
 long shim_install_pair(struct task *t, struct file *a, struct file *b,
                        bool cloexec, gaddr_t fds);
 
+/* Give (f) the lowest free descriptor (takes the reference; dropped on
+ * failure): the fd or -EMFILE. */
+long shim_install_one(struct task *t, struct file *f, bool cloexec);
+
 /* A Linux clock id as an LBOX_CLOCK_*, or -EINVAL (sys_time.c). */
 int shim_clock(const struct task *t, uint64_t id);
 
