@@ -69,8 +69,9 @@ void __wrap_lbox_plat_log(const char *msg, size_t size)
  * Waits end at once: a sleep or a futex wait that would have waited is
  * cut short as by an event (-EINTR, which the platform may return), and
  * channel polls only look. lbox sleeps on after an event nobody acts on,
- * so a cut-short sleep comes with SIGKILL from outside: the input ends
- * there, as the sandbox would.
+ * so a cut-short wait (sleep, futex wait or channel poll that found
+ * nothing) comes with SIGKILL from outside: the input ends there, as the
+ * sandbox would.
  */
 static uint64_t g_events;
 
@@ -88,15 +89,18 @@ uint64_t __wrap_lbox_plat_events_take(void)
 int __real_lbox_plat_sleep(int clock, int64_t ns);
 int __wrap_lbox_plat_sleep(int clock, int64_t ns);
 
+/* What a wait that would have waited returns instead. */
+static int cut_short(void)
+{
+    g_events |= 1ULL << (9 - 1);
+    return -EINTR;
+}
+
 int __wrap_lbox_plat_sleep(int clock, int64_t ns)
 {
     int r = __real_lbox_plat_sleep(clock, 0);
 
-    if (r == 0 && ns != 0) {
-        g_events |= 1ULL << (9 - 1);
-        return -EINTR;
-    }
-    return r;
+    return r == 0 && ns != 0 ? cut_short() : r;
 }
 
 int __real_lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
@@ -109,7 +113,7 @@ int __wrap_lbox_plat_futex_wait(uint32_t *word, uint32_t expected,
 {
     int r = __real_lbox_plat_futex_wait(word, expected, 0, flags);
 
-    return r == -ETIMEDOUT && timeout_ns != 0 ? -EINTR : r;
+    return r == -ETIMEDOUT && timeout_ns != 0 ? cut_short() : r;
 }
 
 int __real_lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
@@ -120,8 +124,9 @@ int __wrap_lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
 int __wrap_lbox_plat_chan_poll(struct lbox_chan_poll *p, unsigned n,
                                int64_t timeout_ns)
 {
-    (void)timeout_ns;
-    return __real_lbox_plat_chan_poll(p, n, 0);
+    int r = __real_lbox_plat_chan_poll(p, n, 0);
+
+    return r == 0 && timeout_ns != 0 ? cut_short() : r;
 }
 
 int fuzz_host_devnull(void)
