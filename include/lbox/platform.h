@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LBOX_PLATFORM_VERSION 4
+#define LBOX_PLATFORM_VERSION 5
 
 #define LBOX_PAGE_SIZE 4096UL
 
@@ -86,6 +86,15 @@ int lbox_plat_copy_safe(void *dst, const void *src, size_t size);
 long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max);
 
 /*
+ * Compare-and-swap a 32-bit word that may be guest memory (another guest
+ * thread may change it meanwhile): if *(word) == *(expected), store
+ * (desired) and return 0; else set *(expected) to the word and return
+ * -EAGAIN. -EFAULT if the word cannot be read and written.
+ */
+int lbox_plat_cmpxchg32_safe(uint32_t *word, uint32_t *expected,
+                             uint32_t desired);
+
+/*
  * Address ranges the platform itself occupies (its image, its stacks):
  * the core keeps guest mappings out of them. Fills at most (max) entries
  * of (out); returns how many there are.
@@ -117,14 +126,32 @@ int lbox_plat_futex_wake(uint32_t *word, int count, bool shared);
 /* --- Host threads ------------------------------------------------------ */
 
 /*
- * Start a host thread in this address space running (fn)(arg) on (stack),
- * (stack_size) bytes, with per-thread pointer (tls) (what lbox_plat_tls()
- * returns in it). When fn returns the thread ends; *(exited) is set to 1 and
- * futex-woken after the thread stops touching its stack. Returns a host
- * thread id or -errno.
+ * Start a host thread in this address space running (fn)(arg) on a
+ * stack of the platform's own, with its own per-thread pointer (NULL
+ * until lbox_plat_set_tls), no guest thread pointer, no events, and the
+ * calling entry's extended state as the guest's (what a new guest
+ * thread starts with). (fn) never returns: it enters the guest
+ * (lbox_plat_enter_guest) or ends the thread (lbox_plat_thread_exit).
+ * Returns a handle (>= 0) for lbox_plat_thread_kick, -EAGAIN when the
+ * platform has no room for another thread, or -errno.
  */
-long lbox_plat_thread_create(void (*fn)(void *), void *arg, void *stack,
-                             size_t stack_size, void *tls, uint32_t *exited);
+int lbox_plat_thread_create(void (*fn)(void *), void *arg);
+
+/* End the calling host thread (not the process); its stacks are the
+ * platform's to reuse once it has stopped. */
+_Noreturn void lbox_plat_thread_exit(void);
+
+/* The calling thread's handle (the first thread's is 0). */
+int lbox_plat_thread_self(void);
+
+/*
+ * Kick thread (handle): a wait of it that an event ends (the ones that
+ * say so) ends with -EINTR, and if it runs guest code it enters
+ * lbox_event_entry, with LBOX_EVENT_KICK among its events. A kick of
+ * the caller itself, or of a thread that has ended, does nothing (0 or
+ * -ESRCH). Does not block.
+ */
+int lbox_plat_thread_kick(int handle);
 
 /* The per-thread pointer set at start (lbox's own, never the guest's). */
 void *lbox_plat_tls(void);
@@ -289,6 +316,7 @@ uint64_t lbox_plat_events_take(void);
 #define LBOX_TIMER_CPU  1
 #define LBOX_EVENT_TIMER_REAL (1ULL << 32)
 #define LBOX_EVENT_TIMER_CPU  (1ULL << 33)
+#define LBOX_EVENT_KICK       (1ULL << 34) /* lbox_plat_thread_kick */
 int lbox_plat_timer_arm(int timer, int64_t ns);
 
 /* --- Leaving ----------------------------------------------------------- */

@@ -24,6 +24,7 @@ struct mm;
 struct fdtable;
 struct vclock;
 struct clock_state;
+struct futex_waiter;
 
 struct kernel {
     struct rt_heap *shared;   /* objects every process of the sandbox shares */
@@ -35,7 +36,11 @@ struct kernel {
     int64_t boot_realtime_ns;
     struct vclock *vclock;    /* the clock page (clock.c) */
     struct clock_state *clock; /* its writers' state */
-    uint32_t next_pid;
+    uint32_t next_pid;        /* pids and tids, taken atomically */
+    /* Bumped (and its waiters woken) when a pipe, socket, eventfd,
+     * signal or timer may have made a waiter's object ready (anon.c). */
+    uint32_t anon_gen;
+    uint32_t anon_waiters;
     struct vfs_sb *anon_sb[3]; /* pipefs, sockfs, anon_inodefs (ipc/anon.c) */
     uint64_t anon_next_ino;
     uint64_t mem_total;       /* bytes the guest is told it has */
@@ -78,6 +83,10 @@ struct process {
     char *cmdline;            /* argv, NUL-separated, for /proc/self/cmdline */
     size_t cmdline_size;
     void *north;              /* the North shim's per-process state */
+    struct rt_lock lock;      /* the process lock (task.h) */
+    struct task *threads;     /* its threads, newest first */
+    uint32_t nthreads;
+    struct futex_waiter *futex_q; /* guest futex waits (ipc/futex.c) */
 };
 
 /* One guest thread. */
@@ -97,6 +106,12 @@ struct task {
     uint64_t altstack_sp, altstack_size, altstack_flags;
     uint64_t fault_addr, fault_trapno, fault_error; /* the last fault's */
     struct lbox_regs *regs;   /* the guest's registers during a syscall */
+    struct task *next;        /* in proc->threads */
+    int plat;                 /* the platform's handle of its host thread */
+    bool locked;              /* holds the process lock (task.h) */
+    bool relock;              /* took it again after a wait */
+    bool chan_polling;        /* in a wait on host channels (poll.c) */
+    bool dying;               /* to leave at its entry's end (execve) */
 };
 
 static inline struct rt_heap *task_heap(struct task *t)

@@ -2,12 +2,13 @@
 /*
  * Waiting for readiness of open files (core, kernel image). Files answer
  * for themselves through file_ops->poll; a wait sleeps on the platform
- * channels behind them. Files nothing outside lbox can make ready (none
- * until pipes and sockets arrive) turn a wait into a plain sleep.
+ * channels behind them; files of the sandbox's own (pipes, sockets,
+ * eventfds) wake it through anon_changed.
  */
 #include "core/kernel.h"
 #include "core/ipc/anon.h"
 #include "core/poll.h"
+#include "core/task.h"
 
 #define POLL_ALWAYS (VFS_POLLIN | VFS_POLLOUT | VFS_POLLRDNORM | \
                      VFS_POLLWRNORM)
@@ -60,26 +61,37 @@ int poll_wait(struct task *t, struct lbox_chan_poll *chans, unsigned nchan,
 
     /* A signal the call's own mask lets through ends it at once. */
     sig_collect(t);
-    if (sig_deliverable(t, t->sigmask))
+    if (task_interrupted(t))
         return -EINTR;
     lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &start);
-    if (nchan)
+    if (nchan) {
+        /* A change of an in-sandbox file kicks the thread out of the
+         * host wait (anon_wake). */
+        t->chan_polling = true;
+        task_wait_begin(t);
         err = lbox_plat_chan_poll(chans, nchan, *left);
-    else if (*left < 0)
-        err = anon_wait();      /* nothing else can change it */
-    else
-        err = lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, *left);
+        task_wait_end(t);
+        t->chan_polling = false;
+        if (err > 0)
+            err = 0;
+        else if (err == 0)
+            err = -ETIMEDOUT;
+    } else {
+        err = anon_wait_for(t, *left);
+    }
     if (*left > 0) {
         lbox_plat_clock_get(LBOX_CLOCK_MONOTONIC, &now);
-        *left = err == 0 ? 0 : MAX(*left - (now - start), 1);
+        *left = err == -ETIMEDOUT ? 0 : MAX(*left - (now - start), 1);
     }
     if (err == -EINTR) {
         /* An event: a signal to act on, or a timer that may have made a
          * file ready (timerfd); look again. */
         sig_collect(t);
-        return sig_deliverable(t, t->sigmask) ? -EINTR : 0;
+        return task_interrupted(t) ? -EINTR : 0;
     }
-    if (err < 0)
+    if (err == -ETIMEDOUT)
+        *left = 0;
+    if (err < 0 && err != -ETIMEDOUT)
         return err;
     return *left == 0 ? -ETIMEDOUT : 0;
 }

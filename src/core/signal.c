@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Pending signals and what to deliver next (core, kernel image): see
- * signal.h. Everything here runs on the thread the queues belong to, or
- * with the process's signal state otherwise unshared; the threads work
- * will put a lock around it.
+ * signal.h. Everything here runs under the process lock (task.h).
  */
 #include "core/kernel.h"
 #include "core/signal.h"
+#include "core/ipc/anon.h"
+#include "core/task.h"
 #include "core/timer.h"
 
 /* Taken before the others when several are pending, as on Linux: the
@@ -64,16 +64,47 @@ static int enqueue(struct k_sigqueue *q, const struct k_siginfo *si)
     return 0;
 }
 
+/*
+ * Who acts on a signal just made pending, as Linux's complete_signal
+ * picks: the thread it was sent to; for one sent to the process, the
+ * calling thread if it does not block it (it looks at its signals when
+ * its entry ends), else the first thread that does not. That one is
+ * kicked. Waiters that look for blocked signals (sigtimedwait, signalfd)
+ * are woken through the in-sandbox objects' wake-up.
+ */
+static void notify(struct task *t, int sig, bool process)
+{
+    struct task *self = task_current();
+    uint64_t bit = sig_bit(sig);
+
+    anon_wake(t->k);
+    if (!process) {
+        task_kick(t);
+        return;
+    }
+    if (self && self->proc == t->proc && !(self->sigmask & bit))
+        return;
+    for (struct task *o = t->proc->threads; o; o = o->next) {
+        if (!(o->sigmask & bit)) {
+            task_kick(o);
+            return;
+        }
+    }
+}
+
 int sig_send(struct task *t, const struct k_siginfo *si, bool process)
 {
-    int sig = si->signo;
+    int sig = si->signo, err;
 
     if (sig < 1 || sig > K_NSIG)
         return -EINVAL;
     if (!(t->sigmask & sig_bit(sig)) &&
         ignored(&t->proc->sigactions[sig - 1], sig))
         return 0;
-    return enqueue(queue_of(t, process), si);
+    err = enqueue(queue_of(t, process), si);
+    if (!err)
+        notify(t, sig, process);
+    return err;
 }
 
 void sig_force(struct task *t, const struct k_siginfo *si)

@@ -7,8 +7,10 @@
  * costs a rescan, never a wrong expiry.
  */
 #include "core/clock.h"
+#include "core/ipc/anon.h"
 #include "core/kernel.h"
 #include "core/signal.h"
+#include "core/task.h"
 #include "core/timer.h"
 
 static bool cpu_kind(int clock)
@@ -103,8 +105,10 @@ static void fire(struct task *t, struct k_timer *tm, int id)
 {
     struct k_siginfo si = {.signo = tm->signo, .code = tm->code};
 
-    if (tm->counts)
+    if (tm->counts) {
         tm->ticks++;
+        anon_wake(t->k);    /* a timerfd's readers and pollers */
+    }
     if (!tm->signo)
         return;
     if (tm->queued) {
@@ -115,8 +119,15 @@ static void fire(struct task *t, struct k_timer *tm, int id)
         si.timer.tid = id;
         si.timer.value = tm->value;
     }
+    /* SIGEV_THREAD_ID's thread, or the process when it has gone. */
+    if (tm->tid && tm->tid != t->tid) {
+        struct task *o = task_find(t->proc, tm->tid);
+
+        if (o)
+            t = o;
+    }
     /* Not queued if ignored: then the next expiry tries again. */
-    if (sig_send(t, &si, tm->tid == 0) == 0)
+    if (sig_send(t, &si, tm->tid == 0 || t->tid != tm->tid) == 0)
         tm->queued = (sig_pending(t) & sig_bit(tm->signo)) != 0;
 }
 
@@ -170,6 +181,9 @@ void timer_dequeued(struct task *t, struct k_siginfo *si)
     }
     if (!tm || !tm->queued || tm->signo != si->signo)
         return;
+    /* Overruns up to now, as Linux counts them at dequeue, not up to
+     * the last timer event lbox happened to see. */
+    timer_expired(t);
     tm->queued = false;
     tm->overrun_last = tm->overrun;
     if (si->code == K_SI_TIMER)

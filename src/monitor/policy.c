@@ -49,6 +49,9 @@ static void format_arg(char *buf, size_t size, const struct hc_arg *m)
     case HC_MIN:
         snprintf(buf, size, ">= %#x", m->v[0]);
         return;
+    case HC_SELF:
+        snprintf(buf, size, "= the sandbox process's own pid");
+        return;
     }
 }
 
@@ -92,6 +95,15 @@ static const struct {
 #undef P9SRV_CALL
 };
 
+static size_t distinct_calls(void)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < NROWS; i++)
+        n += i == 0 || g_rows[i].nr != g_rows[i - 1].nr;
+    return n;
+}
+
 int mon_policy_markdown(FILE *out)
 {
     char args[1024];
@@ -122,12 +134,15 @@ int mon_policy_markdown(FILE *out)
         "Before the filter, at start-up only, the kernel image also calls "
         "`prctl(PR_SET_NO_NEW_PRIVS)`,\n`landlock_create_ruleset`, "
         "`landlock_restrict_self`, `close` (the ruleset fd),\n"
-        "`sigaltstack`, `rt_sigaction`, `arch_prctl` and `seccomp` itself, "
-        "and\nreads `/proc/self/maps` (`openat`, `read`, `close`) to unmap "
-        "the host vDSO\n(`munmap`).\n\n"
-        "%zu calls are allowed:\n\n"
+        "`sigaltstack`, `rt_sigaction`, `rt_sigprocmask`, `arch_prctl`, "
+        "`getpid`, `clock_getres`\nand `seccomp` itself, "
+        "and reads `/proc/self/maps` (`openat`, `read`, `close`)\nto unmap "
+        "the host vDSO (`munmap`). A new thread gets its signal mask and "
+        "alternate\nstack from the `rt_sigreturn` it starts with.\n\n"
+        "%zu system calls are allowed, in %zu rows (a call with several "
+        "rows is allowed\nwhen any one of them matches):\n\n"
         "| syscall | nr | owner | argument checks | why |\n"
-        "|---|---|---|---|---|\n", NROWS);
+        "|---|---|---|---|---|\n", distinct_calls(), NROWS);
     for (size_t i = 0; i < NROWS; i++) {
         format_args(args, sizeof(args), &g_rows[i]);
         fprintf(out, "| `%s` | %u | %s | %s | %s |\n", g_rows[i].name,

@@ -10,12 +10,19 @@
  *   pgrp      ioctl(0, TIOCGPGRP): a host process group is a host pid
  *   pwrite    pwrite64 on descriptor 8, the first a server may lend: on
  *             the list, except in a sandbox with a disk budget
+ *   fork      clone(2) with the flags of a new process (SIGCHLD): only
+ *             the exact flags of a thread are on the list
+ *   clonens   clone(2) with the thread flags and CLONE_NEWUSER added
+ *   tgkill    tgkill(2) to a pid that is not the sandbox process's
+ *   tgsig     tgkill(2) to the sandbox process with SIGKILL, not the
+ *             kick signal
  *   allowed   getrandom(2), which is on the list: it must work, proving
  *             the jump itself reaches the gate
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* mov 8(%rsp),%r9; syscall; ret */
 static const unsigned char g_sig[] = {0x4c, 0x8b, 0x4c, 0x24, 0x08,
@@ -77,6 +84,15 @@ int main(int argc, char **argv)
         gate_call(gate, 1, 7, (long)"x", 1);
     else if (argc > 1 && !strcmp(argv[1], "pgrp"))
         gate_call(gate, 16, 0, 0x540f, (long)buf);
+    else if (argc > 1 && !strcmp(argv[1], "fork"))
+        gate_call(gate, 56, 17 /* SIGCHLD */, 0, 0);
+    else if (argc > 1 && !strcmp(argv[1], "clonens"))
+        gate_call(gate, 56, 0x350f00 | 0x10000000 /* CLONE_NEWUSER */,
+                  (long)(buf + sizeof(buf)), 0);
+    else if (argc > 1 && !strcmp(argv[1], "tgkill"))
+        gate_call(gate, 234, 0x7ffffff0, 1, 33);
+    else if (argc > 1 && !strcmp(argv[1], "tgsig"))
+        gate_call(gate, 234, getpid(), getpid(), 9);
     else if (argc > 1 && !strcmp(argv[1], "pwrite"))
         printf("pwrite64 through the gate: %ld\n",
                gate_call(gate, 18, 8, (long)"x", 1));

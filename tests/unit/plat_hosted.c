@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -22,12 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#else
-#define VALGRIND_STACK_REGISTER(lo, hi) 0
-#define VALGRIND_STACK_DEREGISTER(id) ((void)(id))
-#endif
 
 #include <lbox/platform.h>
 
@@ -180,6 +175,22 @@ int lbox_plat_copy_safe(void *dst, const void *src, size_t size)
     return 0;
 }
 
+/* Reads and writes the word back through the safe copies first, so a
+ * word that cannot take the swap gives -EFAULT. */
+int lbox_plat_cmpxchg32_safe(uint32_t *word, uint32_t *expected,
+                             uint32_t desired)
+{
+    uint32_t cur;
+
+    if (lbox_plat_copy_safe(&cur, word, sizeof(cur)) < 0 ||
+        lbox_plat_copy_safe(word, &cur, sizeof(cur)) < 0)
+        return -EFAULT;
+    if (__atomic_compare_exchange_n(word, expected, desired, false,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        return 0;
+    return -EAGAIN;
+}
+
 long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max)
 {
     size_t done = 0;
@@ -235,82 +246,63 @@ int lbox_plat_futex_wake(uint32_t *word, int count, bool shared)
 static __thread void *t_tls;
 static __thread uint64_t t_guest_tp;
 
-/*
- * call_on_stack(arg, fn, top): run fn(arg) with rsp at (top) (16-aligned),
- * then come back to the caller's stack.
- */
-void plat_hosted_call_on_stack(void *arg, void (*fn)(void *), void *top);
-__asm__(".text\n"
-        ".globl plat_hosted_call_on_stack\n"
-        ".hidden plat_hosted_call_on_stack\n"
-        ".type plat_hosted_call_on_stack, @function\n"
-        "plat_hosted_call_on_stack:\n"
-        "    push %rbp\n"
-        "    mov %rsp, %rbp\n"
-        "    mov %rdx, %rsp\n"
-        "    call *%rsi\n"
-        "    mov %rbp, %rsp\n"
-        "    pop %rbp\n"
-        "    ret\n"
-        ".size plat_hosted_call_on_stack, .-plat_hosted_call_on_stack\n");
-
 struct start {
     void (*fn)(void *);
     void *arg;
-    void *stack, *top;
-    void *tls;
-    uint32_t *exited;
-    uint32_t tid; /* 0 until the thread runs */
 };
 
-/*
- * The pthread's own glibc stack hosts this function; fn runs on the
- * caller's stack, so once we are back here that stack is no longer touched
- * and *exited can be set.
- */
+static __thread int t_handle;
+static int g_next_handle = 1;
+
 static void *thread_main(void *p)
 {
     struct start s = *(struct start *)p;
-    uint32_t *tidp = &((struct start *)p)->tid;
-    unsigned vg_stack;
 
-    t_tls = s.tls;
-    __atomic_store_n(tidp, (uint32_t)gettid(), __ATOMIC_RELEASE);
-    syscall(SYS_futex, tidp, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-    /* Tell valgrind (when under it) that fn's stack is a stack. */
-    vg_stack = VALGRIND_STACK_REGISTER(s.stack, s.top);
-    plat_hosted_call_on_stack(s.arg, s.fn, s.top);
-    VALGRIND_STACK_DEREGISTER(vg_stack);
-    __atomic_store_n(s.exited, 1, __ATOMIC_RELEASE);
-    /* Waiters may have used either kind of futex. */
-    syscall(SYS_futex, s.exited, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-    syscall(SYS_futex, s.exited, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-    return NULL;
+    free(p);
+    t_tls = NULL;
+    t_handle = __atomic_fetch_add(&g_next_handle, 1, __ATOMIC_RELAXED);
+    s.fn(s.arg);
+    abort();    /* fn must end with lbox_plat_thread_exit */
 }
 
-long lbox_plat_thread_create(void (*fn)(void *), void *arg, void *stack,
-                             size_t stack_size, void *tls, uint32_t *exited)
+int lbox_plat_thread_create(void (*fn)(void *), void *arg)
 {
-    struct start s = {
-        .fn = fn, .arg = arg, .tls = tls, .exited = exited, .tid = 0, .stack = stack,
-        .top = (void *)(((uintptr_t)stack + stack_size) & ~(uintptr_t)15),
-    };
+    struct start *s = malloc(sizeof(*s));
     pthread_attr_t attr;
     pthread_t th;
-    uint32_t tid;
     int r;
 
-    if (!fn || !stack || stack_size < 256 || !exited)
+    if (!fn || !s) {
+        free(s);
         return -EINVAL;
+    }
+    *s = (struct start){.fn = fn, .arg = arg};
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    r = pthread_create(&th, &attr, thread_main, &s);
+    r = pthread_create(&th, &attr, thread_main, s);
     pthread_attr_destroy(&attr);
-    if (r)
+    if (r) {
+        free(s);
         return -r;
-    while (!(tid = __atomic_load_n(&s.tid, __ATOMIC_ACQUIRE)))
-        syscall(SYS_futex, &s.tid, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-    return tid;
+    }
+    return 0;
+}
+
+_Noreturn void lbox_plat_thread_exit(void)
+{
+    pthread_exit(NULL);
+}
+
+int lbox_plat_thread_self(void)
+{
+    return t_handle;
+}
+
+/* Unit tests run no guest code and block in no event-ended wait. */
+int lbox_plat_thread_kick(int handle)
+{
+    (void)handle;
+    return -ENOSYS;
 }
 
 void *lbox_plat_tls(void)

@@ -6,6 +6,7 @@
  */
 #include "core/fs/devfs.h"
 #include "core/fs/vfs_internal.h"
+#include "core/task.h"
 
 /* One stream: its channel and the terminal state lbox keeps itself. */
 struct stdio_node {
@@ -37,7 +38,9 @@ static long stdio_read(struct file *f, void *buf, size_t size, uint64_t *pos)
     (void)pos;
     if (size == 0)
         return 0;
+    task_wait_begin(task_current());
     r = lbox_plat_chan_read(chan, buf, size);
+    task_wait_end(task_current());
     return r;
 }
 
@@ -47,10 +50,15 @@ static long stdio_write(struct file *f, const void *buf, size_t size,
     struct stdio_node *n = f->priv;
     int chan = n->chan == LBOX_CHAN_STDIN ? LBOX_CHAN_STDOUT : n->chan;
 
+    long r;
+
     (void)pos;
     if (size == 0)
         return 0;
-    return lbox_plat_chan_write(chan, buf, size);
+    task_wait_begin(task_current());
+    r = lbox_plat_chan_write(chan, buf, size);
+    task_wait_end(task_current());
+    return r;
 }
 
 static long stdio_llseek(struct file *f, int64_t off, int whence)

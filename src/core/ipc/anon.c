@@ -3,6 +3,7 @@
 #include "core/fs/dcache.h"
 #include "core/fs/vfs_internal.h"
 #include "core/ipc/anon.h"
+#include "core/task.h"
 
 struct anon_node {
     uint32_t uid, gid;
@@ -119,10 +120,44 @@ int anon_open_same(struct task *t, struct file *f,
                    flags, out);
 }
 
+int anon_wait_for(struct task *t, int64_t timeout_ns)
+{
+    struct kernel *k = t->k;
+    uint32_t gen = __atomic_load_n(&k->anon_gen, __ATOMIC_ACQUIRE);
+    int err;
+
+    __atomic_fetch_add(&k->anon_waiters, 1, __ATOMIC_ACQ_REL);
+    task_wait_begin(t);
+    err = lbox_plat_futex_wait(&k->anon_gen, gen, timeout_ns,
+                               LBOX_FUTEX_SHARED | LBOX_FUTEX_INTR);
+    task_wait_end(t);
+    __atomic_fetch_sub(&k->anon_waiters, 1, __ATOMIC_ACQ_REL);
+    return err == -EINTR || err == -ETIMEDOUT ? err : 0;
+}
+
 int anon_wait(void)
 {
-    for (;;)
-        if (lbox_plat_sleep(LBOX_CLOCK_MONOTONIC, 3600LL * 1000000000) ==
-            -EINTR)
-            return -EINTR;
+    return anon_wait_for(task_current(), -1);
+}
+
+void anon_wake(struct kernel *k)
+{
+    struct task *self = task_current();
+
+    __atomic_fetch_add(&k->anon_gen, 1, __ATOMIC_ACQ_REL);
+    if (__atomic_load_n(&k->anon_waiters, __ATOMIC_ACQUIRE))
+        lbox_plat_futex_wake(&k->anon_gen, 0x7fffffff, true);
+    if (self && self->proc->nthreads > 1)
+        for (struct task *t = self->proc->threads; t; t = t->next)
+            if (t->chan_polling)
+                task_kick(t);
+}
+
+void anon_changed(uint32_t *gen)
+{
+    struct task *t = task_current();
+
+    (*gen)++;
+    if (t)
+        anon_wake(t->k);
 }

@@ -27,9 +27,21 @@ int anon_open_same(struct task *t, struct file *f,
                    const struct file_ops *fops, void *priv, uint32_t flags,
                    struct file **out);
 
-/* Sleep until a signal interrupts: -EINTR. What a blocking operation on
- * an in-sandbox object does while no other thread can make it ready (one
- * thread per sandbox: the threads work adds wakers). */
-int anon_wait(void);
+/*
+ * What a blocking operation on an in-sandbox object does once it found
+ * the object not ready, with the process lock held: sleep until another
+ * thread may have changed it (0: look again), an event or a kick ends
+ * the wait (-EINTR), or (timeout_ns) (< 0: no limit) passes
+ * (-ETIMEDOUT). Changes are announced with anon_changed, under the same
+ * lock, so none is missed between the look and the sleep.
+ */
+int anon_wait_for(struct task *t, int64_t timeout_ns);
+int anon_wait(void);    /* the calling thread's, no limit */
+
+/* (gen) of an object changed (it may be ready): bump it and wake every
+ * waiter, also those waiting on host channels at once (poll.c). */
+void anon_changed(uint32_t *gen);
+/* The same without an object's own counter (a signal, a timer). */
+void anon_wake(struct kernel *k);
 
 #endif /* LBOX_CORE_IPC_ANON_H */

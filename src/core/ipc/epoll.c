@@ -250,7 +250,7 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
     default:
         return -EINVAL;
     }
-    ep->gen++;
+    anon_changed(&ep->gen);
     return 0;
 }
 
@@ -265,7 +265,7 @@ void epoll_file_gone(struct file *f)
             ;
         *pp = it->next;
         ep->n--;
-        ep->gen++;
+        anon_changed(&ep->gen);
         rt_heap_free(heap_of(f), it);
     }
 }

@@ -32,7 +32,7 @@ static long efd_read(struct file *f, void *buf, size_t size, uint64_t *pos)
     }
     v = e->semaphore ? 1 : e->count;
     e->count -= v;
-    e->gen++;
+    anon_changed(&e->gen);
     memcpy(buf, &v, 8);
     return 8;
 }
@@ -56,7 +56,7 @@ static long efd_write(struct file *f, const void *buf, size_t size,
             return -EINTR;
     }
     e->count += v;
-    e->gen++;
+    anon_changed(&e->gen);
     return 8;
 }
 

@@ -47,7 +47,7 @@ static long pipe_read(struct file *f, void *buf, size_t size, uint64_t *pos)
         n = MIN(n, (long)size);
     } else
         n = (long)ring_get(&p->ring, buf, size, false);
-    p->gen++;
+    anon_changed(&p->gen);
     return n;
 }
 
@@ -81,7 +81,7 @@ static long pipe_write(struct file *f, const void *buf, size_t size,
             done += chunk;
         }
         if (chunk)
-            p->gen++;
+            anon_changed(&p->gen);
         if (done == size || chunk)
             continue;
         if (f->flags & O_NONBLOCK)
@@ -152,7 +152,7 @@ static long pipe_ioctl(struct file *f, unsigned cmd, void *arg)
         err = ring_resize(heap_of(f), &p->ring, want);
         if (err < 0)
             return err;
-        p->gen++;
+        anon_changed(&p->gen);
         return want;
     }
     default:
@@ -168,7 +168,7 @@ static void pipe_release(struct file *f)
         p->readers--;
     else
         p->writers--;
-    p->gen++;
+    anon_changed(&p->gen);
     if (p->readers || p->writers)
         return;
     ring_free(heap_of(f), &p->ring);

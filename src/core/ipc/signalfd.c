@@ -8,6 +8,7 @@
 #include "core/fs/vfs_internal.h"
 #include "core/ipc/anon.h"
 #include "core/ipc/pipe.h"
+#include "core/task.h"
 
 struct sfd {
     uint64_t mask;
@@ -88,7 +89,7 @@ static long sfd_read(struct file *f, void *buf, size_t size, uint64_t *pos)
          * act on ends the read. */
         if (anon_wait() == -EINTR) {
             sig_collect(t);
-            if (sig_deliverable(t, t->sigmask))
+            if (task_interrupted(t))
                 return -EINTR;
         }
     }

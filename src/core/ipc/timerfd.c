@@ -8,6 +8,7 @@
 #include "core/fs/vfs_internal.h"
 #include "core/ipc/anon.h"
 #include "core/ipc/pipe.h"
+#include "core/task.h"
 #include "core/timer.h"
 
 static const struct file_ops tfd_fops;
@@ -41,7 +42,7 @@ static long tfd_read(struct file *f, void *buf, size_t size, uint64_t *pos)
             return -EAGAIN;
         if (anon_wait() == -EINTR) {
             sig_collect(t);
-            if (!tm->ticks && sig_deliverable(t, t->sigmask))
+            if (!tm->ticks && task_interrupted(t))
                 return -EINTR;
         }
     }

@@ -81,7 +81,7 @@ long usock_send(struct file *f, const void *buf, size_t n, unsigned flags)
             if (n + 4 > peer->rx.cap)
                 return -EMSGSIZE;
             if (ring_put_record(&peer->rx, src, n)) {
-                s->pair->gen++;
+                anon_changed(&s->pair->gen);
                 return (long)n;
             }
         } else {
@@ -89,7 +89,7 @@ long usock_send(struct file *f, const void *buf, size_t n, unsigned flags)
 
             done += put;
             if (put)
-                s->pair->gen++;
+                anon_changed(&s->pair->gen);
             if (done == n)
                 return (long)n;
         }
@@ -117,12 +117,12 @@ long usock_recv(struct file *f, void *buf, size_t n, unsigned flags,
             if (records(s)) {
                 long len = ring_get_record(&s->rx, dst, n, peek);
 
-                s->pair->gen++;
+                anon_changed(&s->pair->gen);
                 *truncated = (size_t)len > n;
                 return (flags & USOCK_TRUNC) ? len : MIN(len, (long)n);
             }
             done += ring_get(&s->rx, dst + done, n - done, peek);
-            s->pair->gen++;
+            anon_changed(&s->pair->gen);
             if (done == n || peek || !(flags & USOCK_WAITALL))
                 return (long)done;
         }
@@ -201,7 +201,7 @@ static void usock_release(struct file *f)
     struct rt_heap *h = inode_kernel(f->inode)->shared;
 
     s->open = false;
-    p->gen++;
+    anon_changed(&p->gen);
     ring_free(h, &s->rx);
     if (!peer_of(s)->open)
         rt_heap_free(h, p);
@@ -226,7 +226,7 @@ int usock_shutdown(struct file *f, int how)
         s->shut_rd = true;
     if (how != 0)
         s->shut_wr = true;
-    s->pair->gen++;
+    anon_changed(&s->pair->gen);
     return 0;
 }
 

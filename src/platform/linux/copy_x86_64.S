@@ -39,6 +39,35 @@ lbox_plat_strncpy_safe:
 3:  ret
     .size lbox_plat_strncpy_safe, . - lbox_plat_strncpy_safe
 
+/* int lbox_plat_cmpxchg32_safe(uint32_t *word, uint32_t *expected,
+ *                              uint32_t desired)
+ * 0 when swapped; -EAGAIN with *expected set to what the word held. */
+    .globl lbox_plat_cmpxchg32_safe
+    .type lbox_plat_cmpxchg32_safe, @function
+lbox_plat_cmpxchg32_safe:
+    mov (%rsi), %eax
+    lock cmpxchg %edx, (%rdi)
+    je 1f
+    mov %eax, (%rsi)
+    mov $-11, %eax              /* -EAGAIN */
+    ret
+1:  xor %eax, %eax
+    ret
+    .size lbox_plat_cmpxchg32_safe, . - lbox_plat_cmpxchg32_safe
+
+/* int plat_cmpxchg64_safe(uint64_t *p, uint64_t old, uint64_t new)
+ * 0 when swapped, 1 when *p differed. */
+    .globl plat_cmpxchg64_safe
+    .hidden plat_cmpxchg64_safe
+    .type plat_cmpxchg64_safe, @function
+plat_cmpxchg64_safe:
+    mov %rsi, %rax
+    lock cmpxchg %rdx, (%rdi)
+    setne %al
+    movzbl %al, %eax
+    ret
+    .size plat_cmpxchg64_safe, . - plat_cmpxchg64_safe
+
 lbox_copy_fault:
     mov $-14, %rax              /* -EFAULT */
     ret

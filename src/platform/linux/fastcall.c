@@ -30,12 +30,18 @@
  * the gate and the filter still checks each; entering lbox by a jump is
  * what a guest could always do, since lbox lives in its address space.
  *
- * One guest thread today: a stub chunk is briefly not executable while a
- * stub is added, and a site's five bytes are not written atomically. The
- * threads issue must make both safe for threads running meanwhile (and
- * give each thread its own fastcall stack and XSAVE area, which struct
- * plat_thread already holds). Stubs are never reused: code unmapped and
- * mapped again traps and gets a new one, until the chunks are full.
+ * Other threads may run the chunk and the site meanwhile. A stub chunk
+ * is briefly not executable while a stub is added: a thread fetching an
+ * instruction there faults, and the fault handler runs it again
+ * (plat_fastcall_busy). A site's five bytes are written with one atomic
+ * store of the aligned 8-byte word that holds them, so a thread runs
+ * either the old instruction or the new one; a site that straddles two
+ * such words is rewritten only while the process has one thread. Each
+ * thread has its own fastcall stack and XSAVE area (plat_thread.c).
+ * Patching is serialized by its own lock: it runs in the SIGSYS
+ * handler, before the North side's entry. Stubs are never reused: code
+ * unmapped and mapped again traps and gets a new one, until the chunks
+ * are full.
  */
 #include "host_abi.h"
 #include "plat.h"
@@ -56,13 +62,30 @@ struct chunk {
     unsigned used;      /* bytes, the entry slot included */
 };
 
+int plat_cmpxchg64_safe(uint64_t *p, uint64_t old, uint64_t new);
+
 static struct {
+    struct rt_lock lock;
     bool on;
     bool no_room;       /* a reservation failed: ask no more (SIGSYS path) */
     struct chunk chunks[CHUNK_MAX];
     unsigned nchunks;
     uint64_t sites;
 } g_fast;
+
+bool plat_fastcall_busy(uint64_t rip, uint64_t addr)
+{
+    unsigned n = __atomic_load_n(&g_fast.nchunks, __ATOMIC_ACQUIRE);
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t b = g_fast.chunks[i].base;
+
+        if (rip >= b && rip < b + CHUNK_SIZE && addr >= b &&
+            addr < b + CHUNK_SIZE)
+            return true;
+    }
+    return false;
+}
 
 static bool near(uint64_t a, uint64_t b)
 {
@@ -99,8 +122,9 @@ static struct chunk *stub_chunk(uint64_t site)
         return NULL;
     }
     *(uint64_t *)addr = (uint64_t)lbox_plat_fastcall;
-    c = &g_fast.chunks[g_fast.nchunks++];
+    c = &g_fast.chunks[g_fast.nchunks];
     *c = (struct chunk){.base = (uint64_t)addr, .used = STUB_SIZE};
+    __atomic_store_n(&g_fast.nchunks, g_fast.nchunks + 1, __ATOMIC_RELEASE);
     return c;
 }
 
@@ -152,7 +176,27 @@ static void write_stub(uint8_t *at, uint64_t base, uint64_t site,
         *p++ = 0xcc;                    /* int3 */
 }
 
-void plat_fastcall_patch(uint64_t rip, long nr)
+/* Put (jmp) over the site's first five bytes, which held (code): in one
+ * atomic store when they lie in one aligned 8-byte word. */
+static int write_site(uint64_t site, const uint8_t *code, const uint8_t *jmp)
+{
+    uint64_t word = ALIGN_DOWN(site, 8), old, new;
+    unsigned off = (unsigned)(site - word);
+
+    if (off > 3) {
+        if (plat_threads_live() > 1)
+            return -EBUSY;
+        return lbox_plat_copy_safe((void *)site, jmp, 5);
+    }
+    if (lbox_plat_copy_safe(&old, (void *)word, 8) < 0 ||
+        memcmp((uint8_t *)&old + off, code, 5))
+        return -EFAULT;
+    new = old;
+    memcpy((uint8_t *)&new + off, jmp, 5);
+    return plat_cmpxchg64_safe((uint64_t *)word, old, new) ? -EAGAIN : 0;
+}
+
+static void patch_locked(uint64_t rip, long nr)
 {
     uint64_t site = rip - 7, page, stub;
     uint8_t code[7], jmp[5];
@@ -160,13 +204,11 @@ void plat_fastcall_patch(uint64_t rip, long nr)
     size_t span;
     int prot;
 
-    if (!g_fast.on || rip < 7 || nr < 0 || nr > 0xffff)
-        return;
-    if (rip >= (uint64_t)__executable_start && rip <= (uint64_t)etext)
-        return;     /* lbox's own code: never */
     if (lbox_plat_copy_safe(code, (void *)site, sizeof(code)) < 0 ||
         code[5] != 0x0f || code[6] != 0x05 || !displaceable(code, nr))
         return;
+    if ((site & 7) > 3 && plat_threads_live() > 1)
+        return;     /* not atomically: leave it to trap */
     prot = lbox_guest_code_prot(site, sizeof(code));
     if (prot < 0 || !(prot & LBOX_PROT_EXEC))
         return;
@@ -186,35 +228,25 @@ void plat_fastcall_patch(uint64_t rip, long nr)
     if (lbox_plat_page_protect((void *)page, span,
                                prot | LBOX_PROT_WRITE) < 0)
         return;
-    lbox_plat_copy_safe((void *)site, jmp, sizeof(jmp));
+    if (write_site(site, code, jmp) == 0)
+        g_fast.sites++;
     lbox_plat_page_protect((void *)page, span, prot);
-    g_fast.sites++;
+}
+
+void plat_fastcall_patch(uint64_t rip, long nr)
+{
+    if (!g_fast.on || rip < 7 || nr < 0 || nr > 0xffff)
+        return;
+    if (rip >= (uint64_t)__executable_start && rip <= (uint64_t)etext)
+        return;     /* lbox's own code: never */
+    rt_lock(&g_fast.lock, false);
+    patch_locked(rip, nr);
+    rt_unlock(&g_fast.lock, false);
 }
 
 /* XSAVE with the host's enabled components, or no fast path at all. */
 int plat_fastcall_init(struct plat_thread *pt)
 {
-    struct plat_xstate xs;
-    void *stack = NULL, *xa = NULL;
-    int err;
-
-    plat_xstate_probe(&xs);
-    if (!xs.size)
-        return 0;
-    err = lbox_plat_page_map(&stack, PLAT_ALTSTACK_SIZE,
-                             LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
-    if (err < 0)
-        return err;
-    err = lbox_plat_page_map(&xa, ALIGN_UP(xs.size, LBOX_PAGE_SIZE),
-                             LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
-    if (err < 0) {
-        lbox_plat_page_unmap(stack, PLAT_ALTSTACK_SIZE);
-        return err;
-    }
-    pt->fast_sp = (uint8_t *)stack + PLAT_ALTSTACK_SIZE;
-    pt->xsave = xa;
-    xs.area = xa;
-    pt->fast_xs = xs;
-    g_fast.on = true;
+    g_fast.on = pt->xsave != NULL;
     return 0;
 }

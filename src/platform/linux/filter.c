@@ -120,6 +120,10 @@ static void emit_arg_check(struct bpf *b, struct miss_list *kl, int i,
     case HC_MIN:
         want_miss(b, kl, emit(b, BPF_JGE_K, 0, 0, m->v[0]), false);
         break;
+    case HC_SELF:
+        want_miss(b, kl, emit(b, BPF_JEQ_K, 0, 0,
+                              (uint32_t)plat_host_pid()), false);
+        break;
     default:
         b->overflow = true;
     }

@@ -19,6 +19,7 @@
 #define HNR_mprotect        10
 #define HNR_munmap          11
 #define HNR_rt_sigaction    13
+#define HNR_rt_sigprocmask  14
 #define HNR_setitimer       38
 #define HNR_rt_sigreturn    15
 #define HNR_ioctl           16
@@ -26,6 +27,8 @@
 #define HNR_ppoll           271
 #define HNR_madvise         28
 #define HNR_recvmsg         47
+#define HNR_getpid          39
+#define HNR_clone           56
 #define HNR_exit            60
 #define HNR_sigaltstack     131
 #define HNR_prctl           157
@@ -35,6 +38,7 @@
 #define HNR_clock_getres    229
 #define HNR_clock_nanosleep 230
 #define HNR_exit_group      231
+#define HNR_tgkill          234
 #define HNR_seccomp         317
 #define HNR_getrandom       318
 #define HNR_landlock_create_ruleset 444

@@ -18,6 +18,7 @@ enum hc_kind {
     HC_BITS,    /* only bits in v[0] set, and every bit of v[1] set */
     HC_MAX,     /* unsigned value <= v[0] */
     HC_MIN,     /* unsigned value >= v[0] */
+    HC_SELF,    /* the sandbox process's own host pid, known at start */
 };
 
 #define HC_MAX_VALUES 8
@@ -48,6 +49,7 @@ struct hostcall {
 #define BITS(allowed, required) {HC_BITS, 2, {allowed, required}}
 #define UPTO(x)    {HC_MAX, 1, {x}}
 #define FROM(x)    {HC_MIN, 1, {x}}
+#define SELF_PID   {HC_SELF, 0, {0}}
 
 /* Fixed channel descriptors the monitor hands to the kernel image. */
 #define HC_FD_STDIN  0

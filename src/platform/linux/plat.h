@@ -39,6 +39,10 @@ extern char lbox_copy_safe_begin[], lbox_copy_safe_end[], lbox_copy_fault[];
 
 #define PLAT_ALTSTACK_SIZE (64 * 1024)
 
+/* The host signal that kicks a thread (lbox_plat_thread_kick): a
+ * real-time one nothing outside the sandbox sends it. */
+#define PLAT_SIGKICK 33
+
 /* An extended-state area in XSAVE's standard layout (size 0: none). */
 struct plat_xstate {
     uint8_t *area;
@@ -62,6 +66,11 @@ struct plat_thread {
     uint64_t events;           /* %gs:88, signals from outside not yet
                                   taken (bit N-1: signal N) */
     uint64_t in_intr;          /* %gs:96, in lbox_gate_syscall_intr */
+    int slot;                  /* its place in the thread arena */
+    bool load_xs;              /* a new thread: enter the guest with the
+                                  XSAVE area above (its creator's state) */
+    void (*fn)(void *);        /* what a new thread runs, and on what */
+    void *arg;
 };
 _Static_assert(__builtin_offsetof(struct plat_thread, events) == 88,
                "gate_x86_64.S reads %gs:88");
@@ -83,16 +92,38 @@ extern bool g_plat_fsgsbase;
  * filter is built (filter.c). */
 extern bool g_plat_lent_writes;
 
+/* Host signal handlers, once, on the first thread; then each thread's
+ * own alternate stack. */
 int plat_signals_init(struct plat_thread *pt);
+/*
+ * Threads (plat_thread.c). Every host thread's stacks and struct
+ * plat_thread live in one slot of an arena reserved before the seal;
+ * plat_threads_init reserves it and sets the first thread up in slot 0.
+ * plat_thread_of_sp: the thread whose slot holds (sp), NULL if none; a
+ * host signal handler finds its thread this way, since a new thread's
+ * GS may still be its creator's for its first instructions.
+ */
+struct plat_thread *plat_threads_init(void);
+/* The sandbox process's host pid (read before the seal; the filter's). */
+int plat_host_pid(void);
+void plat_threads_range(uint64_t *start, uint64_t *end);
+struct plat_thread *plat_thread_of_sp(uint64_t sp);
+/* Threads that have started and not ended (the first one included). */
+unsigned plat_threads_live(void);
 /* Learn the CPU's XSAVE layout (before the seal); fill (xs) for an area
  * of the host's enabled components, or leave it empty without XSAVE. */
 void plat_xstate_probe(struct plat_xstate *xs);
 /* Describe a host signal frame's FP state (h_ucontext.fpregs) in (xs). */
 void plat_xstate_from_frame(struct plat_xstate *xs, void *fpregs);
-/* Syscall-site rewriting (fastcall.c): set up (pt)'s fastcall stack and
- * XSAVE area (nothing on hosts without XSAVE); after a trapped call that
- * returns to (rip), rewrite its site if it is one. */
+/* Syscall-site rewriting (fastcall.c): turn it on when the first thread
+ * (pt) has a fastcall stack and XSAVE area (none on hosts without
+ * XSAVE); after a trapped call that returns to (rip), rewrite its site if
+ * it is one. */
 int plat_fastcall_init(struct plat_thread *pt);
+/* Whether a fault fetching the instruction at (rip) (fault address
+ * (addr)) is in a stub chunk: only another thread's patch in progress
+ * makes one not executable, and the instruction is run again. */
+bool plat_fastcall_busy(uint64_t rip, uint64_t addr);
 void plat_fastcall_patch(uint64_t rip, long nr);
 int plat_filter_install(void);
 int plat_landlock_restrict(void);

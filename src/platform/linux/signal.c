@@ -63,10 +63,29 @@ static void regs_to_uc(uint64_t *g, const struct lbox_regs *r)
     g[HREG_EFL] = r->rflags;
 }
 
+/*
+ * The handler's own thread, found by the stack it runs on (its alternate
+ * stack, or for a thread in its first instructions its start stack: both
+ * in its slot), and GS made to point at it: a new thread's GS is its
+ * creator's until thread_start sets it.
+ */
+static struct plat_thread *handler_self(void)
+{
+    struct plat_thread *pt =
+        plat_thread_of_sp((uint64_t)__builtin_frame_address(0));
+    struct plat_thread *gs = plat_self();
+
+    if (!pt)
+        return gs;
+    if (pt != gs)
+        plat_set_gs(pt);
+    return pt;
+}
+
 static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
-    struct plat_thread *pt = plat_self();
+    struct plat_thread *pt = handler_self();
     struct plat_xstate xs, *prev = pt->entry;
     struct lbox_regs r;
     long nr = si->sys.syscall;
@@ -91,10 +110,12 @@ static const int g_faults[] = {
 };
 
 /* Signals from outside that become events: HUP INT QUIT USR1 USR2 ALRM
- * TERM WINCH; and SIGPROF, only as lbox's CPU timer. (SIGXCPU is left to kill the sandbox: the monitor reports
+ * TERM WINCH; SIGPROF, only as lbox's CPU timer; and the kick from
+ * another thread of the sandbox (PLAT_SIGKICK). (SIGXCPU is left to kill the sandbox: the monitor reports
  * the --cpu-time limit from it. Stop signals keep the host's action: no
  * job control inside yet.) */
-static const int g_events[] = {1, 2, 3, 10, 12, 14, 15, 27, 28};
+static const int g_events[] = {1, 2, 3, 10, 12, 14, 15, 27, 28,
+                               PLAT_SIGKICK};
 
 static uint64_t events_mask(void)
 {
@@ -152,13 +173,15 @@ static uint64_t event_of(int sig, const struct h_siginfo *si)
         return LBOX_EVENT_TIMER_REAL;
     if (si->code == H_SI_KERNEL && sig == H_SIGPROF)
         return LBOX_EVENT_TIMER_CPU;
+    if (sig == PLAT_SIGKICK)
+        return LBOX_EVENT_KICK;
     return sig == H_SIGPROF ? 0 : 1ULL << (sig - 1);
 }
 
 static void plat_sigevent(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
-    struct plat_thread *pt = plat_self();
+    struct plat_thread *pt = handler_self();
     struct plat_xstate xs, *prev = pt->entry;
     struct lbox_regs r;
     uint64_t ev = event_of(sig, si);
@@ -204,7 +227,7 @@ uint64_t lbox_plat_events_take(void)
 static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
-    struct plat_thread *pt = plat_self();
+    struct plat_thread *pt = handler_self();
     struct plat_xstate xs, *prev = pt->entry;
     uint64_t rip = uc->gregs[HREG_RIP];
     struct lbox_fault f;
@@ -215,6 +238,8 @@ static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
         uc->gregs[HREG_RIP] = (uint64_t)lbox_copy_fault;
         return;
     }
+    if (sig == H_SIGSEGV && plat_fastcall_busy(rip, (uint64_t)si->addr))
+        return;     /* another thread is adding a stub: run it again */
     if (in_lbox(rip)) {
         rt_log("lbox-kernel: internal fault (signal %d) at image offset "
                "%#lx, address %#lx\n", sig,
@@ -239,17 +264,11 @@ static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
 
 int plat_signals_init(struct plat_thread *pt)
 {
-    struct h_stack ss;
-    void *stack = NULL;
+    struct h_stack ss = {.sp = pt->altstack, .flags = 0,
+                         .size = PLAT_ALTSTACK_SIZE};
+    uint64_t none = 0;
     int err;
 
-    err = lbox_plat_page_map(&stack, PLAT_ALTSTACK_SIZE,
-                             LBOX_PROT_READ | LBOX_PROT_WRITE, 0);
-    if (err < 0)
-        return err;
-    pt->altstack = stack;
-    ss = (struct h_stack){.sp = stack, .flags = 0,
-                          .size = PLAT_ALTSTACK_SIZE};
     err = (int)hcall2(HNR_sigaltstack, &ss, 0);
     if (err < 0)
         return err;
@@ -265,5 +284,9 @@ int plat_signals_init(struct plat_thread *pt)
 
         err = (int)hcall4(HNR_rt_sigaction, H_SIGPIPE, &ign, 0, 8);
     }
+    /* Whatever the monitor's exec left blocked, lbox's handlers must
+     * run; guest masks live in lbox. */
+    if (!err)
+        err = (int)hcall4(HNR_rt_sigprocmask, 2 /* SETMASK */, &none, 0, 8);
     return err;
 }

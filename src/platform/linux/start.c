@@ -27,7 +27,6 @@ struct elf64_rela {
 uintptr_t __stack_chk_guard;
 bool g_plat_fsgsbase;
 
-static struct plat_thread g_boot_thread;
 static uint64_t g_stack_top;
 
 #define PLAT_BOOT_STACK_SPAN (16ULL << 20)
@@ -76,17 +75,21 @@ static _Noreturn void plat_boot(int argc, char **argv, char **envp,
 {
     long err;
 
+    struct plat_thread *pt;
+
     plat_hostfacts_scrub(auxv);
     plat_tsc_probe();
     plat_clock_res_probe();
-    g_boot_thread.self = &g_boot_thread;
-    plat_set_gs(&g_boot_thread);
-    err = plat_signals_init(&g_boot_thread);
+    pt = plat_threads_init();
+    err = -ENOMEM;      /* no thread arena */
+    if (pt) {
+        plat_set_gs(pt);
+        err = plat_signals_init(pt);
+    }
     if (!err)
-        err = plat_fastcall_init(&g_boot_thread);
-    g_boot_thread.entry = &g_boot_thread.fast_xs;
+        err = plat_fastcall_init(pt);
     if (err < 0)
-        boot_fail("signal handlers", err);
+        boot_fail("threads and signal handlers", err);
     err = plat_landlock_restrict();
     if (err < 0)
         boot_fail("landlock", err);
@@ -135,13 +138,14 @@ int lbox_plat_self_ranges(struct lbox_range *out, int max)
     extern char __executable_start[], _end[];
     struct lbox_range r[3] = {
         {(uint64_t)__executable_start, (uint64_t)_end, "[lbox-kernel]"},
-        {(uint64_t)g_boot_thread.altstack,
-         (uint64_t)g_boot_thread.altstack + PLAT_ALTSTACK_SIZE, "[lbox]"},
+        {0, 0, "[lbox]"},       /* the thread arena */
         /* The host's initial stack, where lbox_main runs: the rlimit
          * lets it grow to 8 MiB; keep a margin. */
         {g_stack_top - PLAT_BOOT_STACK_SPAN, g_stack_top, "[lbox]"},
     };
     int n = (int)ARRAY_SIZE(r);
+
+    plat_threads_range(&r[1].start, &r[1].end);
 
     for (int i = 0; i < n && i < max; i++)
         out[i] = r[i];

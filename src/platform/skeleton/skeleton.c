@@ -59,6 +59,13 @@ long lbox_plat_strncpy_safe(char *dst, const char *src, size_t max)
     return -ENOSYS;
 }
 
+int lbox_plat_cmpxchg32_safe(uint32_t *word, uint32_t *expected,
+                             uint32_t desired)
+{
+    (void)word, (void)expected, (void)desired;
+    return -ENOSYS;
+}
+
 int lbox_plat_self_ranges(struct lbox_range *out, int max)
 {
     (void)out, (void)max;
@@ -78,11 +85,26 @@ int lbox_plat_futex_wake(uint32_t *word, int count, bool shared)
     return -ENOSYS;
 }
 
-long lbox_plat_thread_create(void (*fn)(void *), void *arg, void *stack,
-                             size_t stack_size, void *tls, uint32_t *exited)
+int lbox_plat_thread_create(void (*fn)(void *), void *arg)
 {
-    (void)fn, (void)arg, (void)stack, (void)stack_size, (void)tls,
-        (void)exited;
+    (void)fn, (void)arg;
+    return -ENOSYS;
+}
+
+_Noreturn void lbox_plat_thread_exit(void)
+{
+    for (;;)
+        ;
+}
+
+int lbox_plat_thread_self(void)
+{
+    return 0;
+}
+
+int lbox_plat_thread_kick(int handle)
+{
+    (void)handle;
     return -ENOSYS;
 }
 

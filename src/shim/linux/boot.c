@@ -82,6 +82,9 @@ static int new_process(struct kernel *k, struct rt_heap *heap,
     t->proc = p;
     t->k = k;
     t->tid = p->pid;
+    t->plat = lbox_plat_thread_self();
+    p->threads = t;
+    p->nthreads = 1;
     *out = t;
     return 0;
 }

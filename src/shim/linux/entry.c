@@ -4,7 +4,8 @@
  * lbox_syscall_entry() on the guest's thread for every guest syscall. It
  * range-checks the number, counts it, calls the handler or returns the
  * table's errno, traces, and puts the result in rax; then signals the
- * call made deliverable run (sig_deliver.c). One exit.
+ * call made deliverable run (sig_deliver.c). One exit. All of it under
+ * the process lock when the process has threads (core/task.h).
  */
 #include "shim/linux/syscalls.h"
 
@@ -18,6 +19,7 @@ void lbox_syscall_entry(struct lbox_regs *regs)
     const struct syscall_desc *d = NULL;
     long ret = -ENOSYS;
 
+    task_enter(t);
     t->regs = regs;
     if (sp->trace && (nr == 60 || nr == 231))
         trace_syscall(t, (long)nr, a, 0);   /* they never return */
@@ -52,4 +54,5 @@ void lbox_syscall_entry(struct lbox_regs *regs)
     } else if (sig_deliverable(t, t->sigmask)) {
         shim_signal_deliver(t, regs, -1);
     }
+    shim_entry_end(t);
 }

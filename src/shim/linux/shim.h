@@ -13,6 +13,7 @@
 #include <lbox/platform.h>
 
 #include "core/kernel.h"
+#include "core/task.h"
 #include "rt/rt.h"
 
 /*

@@ -364,6 +364,7 @@ void lbox_fault_entry(struct lbox_regs *regs, const struct lbox_fault *f)
     struct task *t = lbox_plat_tls();
     struct k_siginfo si = {.signo = f->kind, .code = f->code};
 
+    task_enter(t);
     si.fault.addr = f->addr;
     t->fault_addr = f->addr;
     t->fault_trapno = f->trapno;
@@ -372,18 +373,23 @@ void lbox_fault_entry(struct lbox_regs *regs, const struct lbox_fault *f)
         shim_die_of_signal(t, K_SIGSEGV);
     sig_force(t, &si);
     shim_signal_deliver(t, regs, -1);
+    shim_entry_end(t);
 }
 
 void lbox_event_entry(struct lbox_regs *regs)
 {
     struct task *t = lbox_plat_tls();
 
+    if (!t)
+        return;     /* a thread still starting: it looks when it runs */
+    task_enter(t);
     sig_collect(t);
     shim_signal_deliver(t, regs, -1);
+    shim_entry_end(t);
 }
 
 bool shim_signal_pending(struct task *t)
 {
     sig_collect(t);
-    return sig_deliverable(t, t->sigmask);
+    return task_interrupted(t);
 }

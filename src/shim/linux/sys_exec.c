@@ -149,7 +149,14 @@ long sys_execve(struct task *t, const uint64_t a[6])
     err = elf_exec_prepare(t, path, argv.v, envp.v, &x, msg, sizeof(msg));
     if (err < 0)
         goto out_envp;
-    /* The point of no return. */
+    /* The point of no return. The other threads go first, and the
+     * caller takes the process's id, as on Linux. */
+    err = task_end_others(t);
+    if (err < 0) {
+        elf_exec_free(t, x);
+        goto out_envp;          /* it leaves at the entry's end */
+    }
+    t->tid = t->proc->pid;
     mm_clear_guest(t);
     reset_for_exec(t);
     err = elf_exec_commit(t, x, t->regs);

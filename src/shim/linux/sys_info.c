@@ -159,7 +159,7 @@ long sys_sched_getaffinity(struct task *t, const uint64_t a[6])
     uint64_t size = a[1], mask[16] = {0};
     uint32_t n = t->k->ncpus ? t->k->ncpus : 1;
 
-    if ((int)a[0] != 0 && (int)a[0] != t->tid)
+    if ((int)a[0] != 0 && !task_find(t->proc, (int)a[0]))
         return -ESRCH;
     if (size < 8 || (size & 7))
         return -EINVAL;

@@ -138,7 +138,7 @@ long sys_rt_sigpending(struct task *t, const uint64_t a[6])
 long sys_pause(struct task *t, const uint64_t a[6])
 {
     (void)a;
-    if (!sig_deliverable(t, t->sigmask))
+    if (!task_interrupted(t))
         anon_wait();
     return -ERESTARTNOHAND;
 }
@@ -154,7 +154,7 @@ long sys_rt_sigsuspend(struct task *t, const uint64_t a[6])
     t->saved_sigmask = t->sigmask;
     t->restore_sigmask = true;
     t->sigmask = mask & ~L_UNBLOCKABLE;
-    if (!sig_deliverable(t, t->sigmask))
+    if (!task_interrupted(t))
         anon_wait();
     return -ERESTARTNOHAND;
 }
@@ -204,7 +204,9 @@ static bool is_self(struct task *t, int pid)
            pid == -t->proc->pgid;
 }
 
-static long send(struct task *t, int sig, int code, bool process)
+/* From (t) to (to), a thread of its process, or to the process. */
+static long send(struct task *t, struct task *to, int sig, int code,
+                 bool process)
 {
     struct k_siginfo si = {.signo = sig, .code = code};
 
@@ -214,12 +216,12 @@ static long send(struct task *t, int sig, int code, bool process)
         return 0;
     si.kill.pid = t->proc->pid;
     si.kill.uid = task_cred(t)->uid;
-    return sig_send(t, &si, process);
+    return sig_send(to, &si, process);
 }
 
 void shim_signal_self(struct task *t, int sig)
 {
-    send(t, sig, K_SI_USER, false);
+    send(t, t, sig, K_SI_USER, false);
 }
 
 long sys_kill(struct task *t, const uint64_t a[6])
@@ -230,33 +232,40 @@ long sys_kill(struct task *t, const uint64_t a[6])
         return -EINVAL;
     if (!is_self(t, (int)a[0]))
         return -ESRCH;
-    return send(t, (int)a[1], K_SI_USER, true);
+    return send(t, t, (int)a[1], K_SI_USER, true);
 }
 
 long sys_tkill(struct task *t, const uint64_t a[6])
 {
+    struct task *to;
+
     if ((int)a[0] <= 0)
         return -EINVAL;
     if ((int)a[1] < 0 || (int)a[1] > K_NSIG)
         return -EINVAL;
-    if ((int)a[0] != t->tid)
+    to = task_find(t->proc, (int)a[0]);
+    if (!to)
         return -ESRCH;
-    return send(t, (int)a[1], K_SI_TKILL, false);
+    return send(t, to, (int)a[1], K_SI_TKILL, false);
 }
 
 long sys_tgkill(struct task *t, const uint64_t a[6])
 {
+    struct task *to;
+
     if ((int)a[0] <= 0 || (int)a[1] <= 0)
         return -EINVAL;
     if ((int)a[2] < 0 || (int)a[2] > K_NSIG)
         return -EINVAL;
-    if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
+    to = (int)a[0] == t->proc->pid ? task_find(t->proc, (int)a[1]) : NULL;
+    if (!to)
         return -ESRCH;
-    return send(t, (int)a[2], K_SI_TKILL, false);
+    return send(t, to, (int)a[2], K_SI_TKILL, false);
 }
 
 /* The caller's own siginfo; any si_code, as Linux allows for oneself. */
-static long queue_info(struct task *t, int sig, gaddr_t uinfo, bool process)
+static long queue_info(struct task *t, struct task *to, int sig,
+                       gaddr_t uinfo, bool process)
 {
     struct k_siginfo si;
 
@@ -267,21 +276,24 @@ static long queue_info(struct task *t, int sig, gaddr_t uinfo, bool process)
     if (!sig)
         return 0;
     si.signo = sig;
-    return sig_send(t, &si, process);
+    return sig_send(to, &si, process);
 }
 
 long sys_rt_sigqueueinfo(struct task *t, const uint64_t a[6])
 {
     if (!is_self(t, (int)a[0]) || (int)a[0] <= 0)
         return -ESRCH;
-    return queue_info(t, (int)a[1], a[2], true);
+    return queue_info(t, t, (int)a[1], a[2], true);
 }
 
 long sys_rt_tgsigqueueinfo(struct task *t, const uint64_t a[6])
 {
+    struct task *to;
+
     if ((int)a[0] <= 0 || (int)a[1] <= 0)
         return -EINVAL;
-    if ((int)a[0] != t->proc->pid || (int)a[1] != t->tid)
+    to = (int)a[0] == t->proc->pid ? task_find(t->proc, (int)a[1]) : NULL;
+    if (!to)
         return -ESRCH;
-    return queue_info(t, (int)a[2], a[3], false);
+    return queue_info(t, to, (int)a[2], a[3], false);
 }

@@ -128,7 +128,9 @@ static long sleep_rel(struct task *t, int clock, int64_t ns, gaddr_t rem)
     if (lbox_clock_get(t->k, clock, &start) < 0)
         start = 0;
     for (;;) {
+        task_wait_begin(t);
         err = lbox_plat_sleep(clock, ns);
+        task_wait_end(t);
         if (err != -EINTR)
             return err;
         if (lbox_clock_get(t->k, clock, &now) < 0)

@@ -64,6 +64,16 @@ bool shim_signal_pending(struct task *t);
 void shim_signal_self(struct task *t, int sig);
 /* End the sandbox as if (sig) killed it. */
 _Noreturn void shim_die_of_signal(struct task *t, int sig);
+/* End thread (t), not its process's last (sys_exit.c): its robust
+ * futexes and clear_child_tid word as Linux leaves them. */
+_Noreturn void shim_thread_leave(struct task *t);
+/* At an entry's end: a thread an execve of another ends leaves here. */
+static inline void shim_entry_end(struct task *t)
+{
+    if (t->dying)
+        shim_thread_leave(t);
+    task_unlock(t);
+}
 
 /* Give (a) and (b) descriptors and write them to guest (fds), two ints:
  * both or neither; takes the references (pipe2, socketpair). */

@@ -14,7 +14,10 @@ lbox_run run -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" allowed
 [ "$RC" -eq 0 ] || fail "allowed call through the gate: exit $RC, want 0 ($OUT)"
 expect_line "gate found"
 
-for mode in execve badfd pgrp; do
+# clone only as a thread of this process, tgkill only within it and only
+# with the kick signal: a new process, a namespace, a signal to another
+# process or another signal is killed.
+for mode in execve badfd pgrp fork clonens tgkill tgsig; do
     lbox_run run -v "$ESC:$ESC:ro" -- "$ESC/escape_gate" "$mode"
     [ "$RC" -eq 159 ] || fail "$mode through the gate: exit $RC, want 159 (SIGSYS)"
     grep -q "still alive" <<<"$OUT" && fail "$mode: the filter let it through"

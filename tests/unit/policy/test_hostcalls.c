@@ -5,7 +5,8 @@
  * owner and a reason, constrains every descriptor argument, and none of
  * the calls that would open a way out is on it. recvmsg is there only to
  * take a lent file from the 9P sockets, and a lent file is only read,
- * mapped private or closed.
+ * mapped private or closed. clone makes threads of this process only,
+ * and tgkill signals only this process, with the kick signal.
  */
 #include <seccomp.h>
 #include <stdio.h>
@@ -24,8 +25,9 @@ static const struct hostcall g_rows[] = {
 static const char *const g_forbidden[] = {
     "execve", "execveat", "ptrace", "open", "openat", "openat2", "creat",
     "socket", "socketpair", "connect", "bind", "accept", "accept4",
-    "sendto", "sendmsg", "recvfrom", "kill", "tkill", "tgkill",
-    "process_vm_readv", "process_vm_writev", "clone", "clone3", "fork",
+    "sendto", "sendmsg", "recvfrom", "kill", "tkill", "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo", "process_vm_readv", "process_vm_writev", "clone3",
+    "fork",
     "vfork", "mount", "umount2", "unshare", "setns", "pidfd_open",
     "pidfd_getfd", "name_to_handle_at", "open_by_handle_at", "io_uring_setup",
     "bpf", "perf_event_open", "userfaultfd", "memfd_create", "prctl",
@@ -84,14 +86,28 @@ int main(void)
          * SHARED|FIXED exactly (never a host file lbox did not get lent). */
         if (!strcmp(r->name, "mmap"))
             check((fl->kind == HC_BITS && (fl->v[1] & 0x20)) ||
-                  (fl->kind == HC_ONEOF && fl->n == 1 &&
+                  (fl->kind == HC_ONEOF && fl->n >= 1 && fl->n <= 2 &&
                    (fl->v[0] == 0x12 || fl->v[0] == 0x11) &&
+                   (fl->n == 1 || fl->v[1] == 0x12 || fl->v[1] == 0x11) &&
                    fd->kind == HC_MIN && fd->v[0] >= HC_FD_LENT_MIN),
                   "anonymous, or a lent file mapped FIXED", "mmap");
         if (!strcmp(r->name, "pread64") || !strcmp(r->name, "close"))
             check(r->arg[0].kind == HC_MIN &&
                   r->arg[0].v[0] >= HC_FD_LENT_MIN, "lent files only",
                   r->name);
+        /* CLONE_VM 0x100 and CLONE_THREAD 0x10000 always; never a
+         * namespace (0x7e020000), CLONE_PARENT 0x8000, CLONE_VFORK 0x4000,
+         * CLONE_SETTLS 0x80000 (lbox sets the bases itself). */
+        if (!strcmp(r->name, "clone"))
+            check(r->arg[0].kind == HC_ONEOF && r->arg[0].n == 1 &&
+                  (r->arg[0].v[0] & 0x10100) == 0x10100 &&
+                  !(r->arg[0].v[0] & (0x7e020000 | 0x8000 | 0x4000 |
+                                      0x80000)),
+                  "threads of this process only", r->name);
+        if (!strcmp(r->name, "tgkill"))
+            check(r->arg[0].kind == HC_SELF && r->arg[2].kind == HC_ONEOF &&
+                  r->arg[2].n == 1 && r->arg[2].v[0] >= 32,
+                  "this process only, a real-time signal only", r->name);
         if (!strcmp(r->name, "recvmsg"))
             check(r->arg[0].kind == HC_ONEOF && r->arg[2].kind == HC_ONEOF &&
                   r->arg[2].n == 1 && r->arg[2].v[0] == 0x40000000,

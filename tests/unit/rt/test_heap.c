@@ -312,30 +312,29 @@ static void worker_main(void *arg)
     struct worker *w = arg;
 
     stress(w->h, w->slots, 15000, &w->bad, w->seed);
+    __atomic_store_n(&w->exited, 1, __ATOMIC_RELEASE);
+    lbox_plat_futex_wake(&w->exited, 1, false);
+    lbox_plat_thread_exit();
 }
 
 static void test_threads(void)
 {
-    size_t size = 512 * MIB, stack_size = 256 * 1024;
+    size_t size = 512 * MIB;
     void *range = test_map(size, LBOX_MAP_SHARED);
     struct rt_heap *h = rt_heap_init(range, size, true);
     struct worker w[2];
-    void *stacks[2];
     int bad = 0;
 
     CHECK(h != NULL);
     for (int i = 0; i < 2; i++) {
         w[i] = (struct worker){ .h = h, .slots = g_slots[i + 1], .seed = 777 + (uint64_t)i };
-        stacks[i] = test_map(stack_size, 0);
-        CHECK(lbox_plat_thread_create(worker_main, &w[i], stacks[i], stack_size, NULL,
-                                      &w[i].exited) > 0);
+        CHECK(lbox_plat_thread_create(worker_main, &w[i]) >= 0);
     }
     stress(h, g_slots[0], 15000, &bad, 12345);
     for (int i = 0; i < 2; i++) {
         while (!__atomic_load_n(&w[i].exited, __ATOMIC_ACQUIRE))
             lbox_plat_futex_wait(&w[i].exited, 0, -1, false);
         bad += w[i].bad;
-        lbox_plat_page_unmap(stacks[i], stack_size);
     }
     CHECK_EQ(bad, 0);
     CHECK_EQ(rt_heap_used(h), 0);

@@ -2,13 +2,12 @@
 /*
  * Unit test of rt_lock (kernel-side code): host threads bump a plain counter
  * under the lock, private and shared flavours; plus rt_log and the
- * platform's thread-start contract (tls, exited word, the given stack).
+ * platform's thread-start contract (a thread's own tls, thread exit).
  */
 #include "../check.h"
 
 #define ITERS 300000
 #define NTHREADS 3
-#define STACK_SIZE (128 * 1024)
 
 struct counter {
     struct rt_lock lock;
@@ -19,19 +18,16 @@ struct counter {
 
 struct worker {
     struct counter *c;
-    void *tls_seen;
-    void *stack_lo, *stack_hi;
-    bool on_stack;
+    void *tls_start, *tls_seen;
     uint32_t exited;
 };
 
 static void worker_main(void *arg)
 {
     struct worker *w = arg;
-    char here;
 
-    w->tls_seen = lbox_plat_tls();
-    w->on_stack = (void *)&here >= w->stack_lo && (void *)&here < w->stack_hi;
+    w->tls_start = lbox_plat_tls();
+    lbox_plat_set_tls(w);
     while (!__atomic_load_n(&w->c->go, __ATOMIC_ACQUIRE))
         ;
     for (int i = 0; i < ITERS; i++) {
@@ -41,31 +37,28 @@ static void worker_main(void *arg)
         __atomic_store_n(&w->c->value, v + 1, __ATOMIC_RELAXED);
         rt_unlock(&w->c->lock, w->c->shared);
     }
+    w->tls_seen = lbox_plat_tls();
+    __atomic_store_n(&w->exited, 1, __ATOMIC_RELEASE);
+    lbox_plat_futex_wake(&w->exited, 1, false);
+    lbox_plat_thread_exit();
 }
 
 static void run(bool shared)
 {
     static struct counter c;
     struct worker w[NTHREADS];
-    void *stacks[NTHREADS];
 
     c = (struct counter){ .lock = RT_LOCK_INIT, .shared = shared, .value = 0 };
     for (int i = 0; i < NTHREADS; i++) {
-        stacks[i] = NULL;
-        CHECK_EQ(lbox_plat_page_map(&stacks[i], STACK_SIZE,
-                                    LBOX_PROT_READ | LBOX_PROT_WRITE, 0), 0);
-        w[i] = (struct worker){ .c = &c, .stack_lo = stacks[i],
-                                .stack_hi = (char *)stacks[i] + STACK_SIZE };
-        CHECK(lbox_plat_thread_create(worker_main, &w[i], stacks[i], STACK_SIZE,
-                                      &w[i], &w[i].exited) > 0);
+        w[i] = (struct worker){ .c = &c };
+        CHECK(lbox_plat_thread_create(worker_main, &w[i]) >= 0);
     }
     __atomic_store_n(&c.go, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < NTHREADS; i++) {
         while (!__atomic_load_n(&w[i].exited, __ATOMIC_ACQUIRE))
             lbox_plat_futex_wait(&w[i].exited, 0, -1, false);
+        CHECK(w[i].tls_start == NULL);
         CHECK(w[i].tls_seen == &w[i]);
-        CHECK(w[i].on_stack);
-        lbox_plat_page_unmap(stacks[i], STACK_SIZE);
     }
     CHECK_EQ(c.value, (uint64_t)NTHREADS * ITERS);
     CHECK_EQ(c.lock.word, 0);
