@@ -89,8 +89,6 @@ int poll_wait(struct task *t, struct lbox_chan_poll *chans, unsigned nchan,
         sig_collect(t);
         return task_interrupted(t) ? -EINTR : 0;
     }
-    if (err == -ETIMEDOUT)
-        *left = 0;
     if (err < 0 && err != -ETIMEDOUT)
         return err;
     return *left == 0 ? -ETIMEDOUT : 0;

@@ -131,37 +131,40 @@ static void fire(struct task *t, struct k_timer *tm, int id)
         tm->queued = (sig_pending(t) & sig_bit(tm->signo)) != 0;
 }
 
+/* If (tm) is due, fire it and move it past now: periods that passed
+ * unseen count as overruns (a timerfd's as expiries). */
+static void expire(struct task *t, struct k_timers *ts, struct k_timer *tm)
+{
+    int64_t now, missed;
+
+    if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0 ||
+        now < tm->expires)
+        return;
+    fire(t, tm, array_index(ts, tm) - K_ITIMER_COUNT);
+    if (!tm->interval) {
+        tm->armed = false;
+        return;
+    }
+    missed = (now - tm->expires) / tm->interval;
+    /* An interval of billions of seconds must not wrap: saturate. */
+    tm->expires = missed >= (INT64_MAX - tm->expires) / tm->interval - 1
+                      ? INT64_MAX
+                      : tm->expires + (missed + 1) * tm->interval;
+    if (tm->counts)
+        tm->ticks += (uint64_t)missed;
+    else if (tm->signo && tm->queued)
+        tm->overrun = (int)MIN((int64_t)tm->overrun + missed, INT32_MAX);
+}
+
 void timer_expired(struct task *t)
 {
     struct k_timers *ts = &t->proc->timers;
-    int64_t now;
 
     /* The platform's timers are one-shot: both are now spent or moot. */
     ts->platform_armed[0] = ts->platform_armed[1] = false;
     for (struct k_timer *tm = next_timer(ts, NULL); tm;
-         tm = next_timer(ts, tm)) {
-        int64_t missed;
-
-        if (!tm->armed || lbox_clock_get(t->k, tm->clock, &now) < 0 ||
-            now < tm->expires)
-            continue;
-        fire(t, tm, array_index(ts, tm) - K_ITIMER_COUNT);
-        if (!tm->interval) {
-            tm->armed = false;
-            continue;
-        }
-        /* Periods that passed unseen count as overruns (a timerfd's
-         * as expiries). */
-        missed = (now - tm->expires) / tm->interval;
-        /* An interval of billions of seconds must not wrap: saturate. */
-        tm->expires = missed >= (INT64_MAX - tm->expires) / tm->interval - 1
-                          ? INT64_MAX
-                          : tm->expires + (missed + 1) * tm->interval;
-        if (tm->counts)
-            tm->ticks += (uint64_t)missed;
-        else if (tm->signo && tm->queued)
-            tm->overrun = (int)MIN((int64_t)tm->overrun + missed, INT32_MAX);
-    }
+         tm = next_timer(ts, tm))
+        expire(t, ts, tm);
     arm_platform(t);
 }
 
@@ -182,8 +185,9 @@ void timer_dequeued(struct task *t, struct k_siginfo *si)
     if (!tm || !tm->queued || tm->signo != si->signo)
         return;
     /* Overruns up to now, as Linux counts them at dequeue, not up to
-     * the last timer event lbox happened to see. */
-    timer_expired(t);
+     * the last timer event lbox happened to see. Its expiry only moves
+     * later: the platform timer stays armed early enough. */
+    expire(t, &t->proc->timers, tm);
     tm->queued = false;
     tm->overrun_last = tm->overrun;
     if (si->code == K_SI_TIMER)

@@ -173,12 +173,12 @@ static void *futex_waiter(void *arg)
     return NULL;
 }
 
-/* How many threads sleep on the word: wake none, count by requeueing
- * back and forth is not portable; wait until all started and slept a
- * little instead. */
+/* Until the three waiters sleep on g_w1: a program cannot see that
+ * portably, so wait until they started and give them time to get into
+ * FUTEX_WAIT. */
 static void settle(void)
 {
-    struct timespec ts = {0, 50 * 1000 * 1000};
+    struct timespec ts = {0, 200 * 1000 * 1000};
 
     while (atomic_load(&g_started) < 3)
         sched_yield();

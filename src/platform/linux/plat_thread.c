@@ -28,7 +28,7 @@
 #define SLOT_SIZE (256 * 1024)
 #define SLOT_MAX 512
 #define GUARD LBOX_PAGE_SIZE
-#define STACK_SIZE (64 * 1024)
+#define STACK_SIZE PLAT_ALTSTACK_SIZE  /* each of the three */
 #define OFF_ALT GUARD
 #define OFF_FAST (OFF_ALT + STACK_SIZE + GUARD)
 #define OFF_START (OFF_FAST + STACK_SIZE + GUARD)
@@ -72,7 +72,6 @@ static struct plat_thread *slot_pt(int i)
 struct plat_thread *plat_thread_of_sp(uint64_t sp)
 {
     uint64_t base = (uint64_t)g_threads.base;
-
     int i;
 
     if (!base || sp < base || sp >= base + (uint64_t)SLOT_MAX * SLOT_SIZE)

@@ -73,9 +73,8 @@ static _Noreturn void boot_fail(const char *what, long err)
 static _Noreturn void plat_boot(int argc, char **argv, char **envp,
                                 uint64_t *auxv)
 {
-    long err;
-
     struct plat_thread *pt;
+    long err;
 
     plat_hostfacts_scrub(auxv);
     plat_tsc_probe();
@@ -146,7 +145,6 @@ int lbox_plat_self_ranges(struct lbox_range *out, int max)
     int n = (int)ARRAY_SIZE(r);
 
     plat_threads_range(&r[1].start, &r[1].end);
-
     for (int i = 0; i < n && i < max; i++)
         out[i] = r[i];
     return n;

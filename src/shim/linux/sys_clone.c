@@ -40,8 +40,7 @@ struct clone_req {
 struct thread_start {
     struct task *t;
     struct lbox_regs regs;
-    uint64_t tls;
-    bool set_tls;
+    uint64_t tls;       /* the guest thread pointer it starts with */
 };
 
 /* The new thread's first lbox code: wait for its creator's entry to end
@@ -54,8 +53,7 @@ static _Noreturn void thread_main(void *arg)
 
     lbox_plat_set_tls(t);
     task_lock(t);
-    if (s->set_tls)
-        lbox_plat_set_guest_tp(s->tls);
+    lbox_plat_set_guest_tp(s->tls);
     rt_heap_free(task_heap(t), s);
     /* A signal sent to it before it ran (or an event meanwhile). */
     sig_collect(t);
@@ -103,12 +101,7 @@ static long do_clone(struct task *t, const struct clone_req *r)
     s->regs.rax = 0;
     if (r->stack)
         s->regs.rsp = r->stack;
-    s->set_tls = r->flags & L_CLONE_SETTLS;
-    s->tls = r->tls;
-    if (!s->set_tls) {
-        s->set_tls = true;
-        s->tls = lbox_plat_guest_tp();
-    }
+    s->tls = (r->flags & L_CLONE_SETTLS) ? r->tls : lbox_plat_guest_tp();
     if (r->flags & L_CLONE_CHILD_CLEARTID)
         nt->clear_child_tid = r->child_tid;
     /* Both see the id in the same memory: written before either runs. */
