@@ -25,6 +25,7 @@ struct fdtable;
 struct vclock;
 struct clock_state;
 struct futex_waiter;
+struct usock;
 
 struct kernel {
     struct rt_heap *shared;   /* objects every process of the sandbox shares */
@@ -43,6 +44,8 @@ struct kernel {
     uint32_t anon_waiters;
     struct vfs_sb *anon_sb[3]; /* pipefs, sockfs, anon_inodefs (ipc/anon.c) */
     uint64_t anon_next_ino;
+    struct usock *usock_named; /* AF_UNIX sockets with a name (ipc/usock_name.c) */
+    uint32_t usock_autobind;  /* the next autobind name to try */
     uint64_t mem_total;       /* bytes the guest is told it has */
     uint64_t tmpfs_size;      /* bytes of tmpfs data at most (all instances) */
     uint32_t ncpus;           /* CPUs the guest is told it has */

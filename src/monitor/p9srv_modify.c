@@ -256,9 +256,11 @@ int p9_op_mknod(struct mon_p9srv *srv, struct p9_in *in, struct p9_out *out)
     err = dir_entry(srv, num, name, &dir);
     if (err)
         return err;
-    /* No FIFOs, devices or sockets on the host: the server would block
-     * in open() on a FIFO, and nothing of the host needs the others. */
-    if (!S_ISREG(mode))
+    /* No FIFOs or devices on the host: the server would block in open()
+     * on a FIFO, and nothing needs devices. A socket node is what a
+     * guest's bind(2) leaves; the guest's socket lives in lbox, nothing
+     * on the host listens on it, and open() of it fails at once. */
+    if (!S_ISREG(mode) && !S_ISSOCK(mode))
         return -EPERM;
     charged = p9_budget_entry(dir->mnt, dir->fd, name);
     if (charged < 0)

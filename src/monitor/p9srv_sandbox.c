@@ -80,7 +80,9 @@ static uint64_t fs_handled(int abi)
 
 /* What the server may do beneath one mount source: read it, and on a
  * writable one create, remove and rename regular files, directories,
- * and symlinks. Never execute, never make FIFOs, devices or sockets. */
+ * symlinks and socket nodes (what a guest's bind(2) leaves; nothing on
+ * the host listens on them). Never execute, never make FIFOs or
+ * devices. */
 static uint64_t fs_allowed(const struct p9_mount *m, int abi)
 {
     uint64_t file_rights = LL_READ_FILE;
@@ -93,7 +95,7 @@ static uint64_t fs_allowed(const struct p9_mount *m, int abi)
     a = file_rights | LL_READ_DIR;
     if (m->rw)
         a |= LL_REMOVE_DIR | LL_REMOVE_FILE | LL_MAKE_DIR | LL_MAKE_REG |
-             LL_MAKE_SYM | LL_REFER;
+             LL_MAKE_SYM | LL_MAKE_SOCK | LL_REFER;
     return a & fs_handled(abi);
 }
 

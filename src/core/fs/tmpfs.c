@@ -209,7 +209,7 @@ out:
 static int tmpfs_create(struct inode *dir, const char *name, uint32_t mode,
                         const struct cred *c, struct inode **out)
 {
-    if (!S_ISREG(mode))
+    if (!S_ISREG(mode) && !S_ISSOCK(mode))
         return -EOPNOTSUPP;
     return make_node(dir, name, mode, c, NULL, out);
 }

@@ -123,6 +123,8 @@ static int do_open(struct task *t, struct dentry *d, uint32_t flags,
         if (err < 0)
             return err;
     }
+    if (S_ISSOCK(ino->mode))
+        return -ENXIO;      /* sockets are reached by connect(2) */
     return vfs_file_open_dentry(t, d, flags, out);
 }
 
@@ -446,8 +448,9 @@ int vfs_mknod(struct task *t, const struct vfs_loc *at, const char *path,
         if (task_cred(t)->fsuid != 0)
             return -EPERM;
         return -EOPNOTSUPP;
-    case S_IFIFO:
     case S_IFSOCK:
+        break;
+    case S_IFIFO:
         return -EOPNOTSUPP;
     default:
         return -EINVAL;
@@ -461,7 +464,7 @@ int vfs_mknod(struct task *t, const struct vfs_loc *at, const char *path,
         err = -EPERM;
     else
         err = nr.ino->ops->create(nr.ino, nr.name,
-                                  S_IFREG | (mode & 07777 & ~t->proc->umask),
+                                  type | (mode & 07777 & ~t->proc->umask),
                                   task_cred(t), &ino);
     if (err == 0) {
         vfs_inode_put(ino);

@@ -65,6 +65,15 @@ size_t ring_get(struct ring *r, void *dst, size_t n, bool peek)
     return n;
 }
 
+size_t ring_peek_at(const struct ring *r, uint32_t off, void *dst, size_t n)
+{
+    if (off >= r->len)
+        return 0;
+    n = MIN(n, (size_t)(r->len - off));
+    copy_out(r, (r->head + off) % r->cap, dst, n);
+    return n;
+}
+
 bool ring_put_record(struct ring *r, const void *src, size_t n)
 {
     uint32_t len = (uint32_t)n;

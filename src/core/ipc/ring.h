@@ -35,6 +35,8 @@ static inline uint32_t ring_space(const struct ring *r)
  * (NULL: drop them), or with (peek) copy without taking. */
 size_t ring_put(struct ring *r, const void *src, size_t n);
 size_t ring_get(struct ring *r, void *dst, size_t n, bool peek);
+/* Copy up to (n) bytes starting (off) bytes past the first, taking none. */
+size_t ring_peek_at(const struct ring *r, uint32_t off, void *dst, size_t n);
 
 /* Records: append one whole message of (n) bytes (false: no room); the
  * next one's length, or -1 with none; take it into (dst) up to (n) bytes

@@ -346,6 +346,13 @@ static int p9fs_create(struct inode *dir, const char *name, uint32_t mode,
         return -EROFS;
     if (!name_ok(name))
         return -EINVAL;
+    if (S_ISSOCK(mode)) {
+        /* A bound AF_UNIX socket's node: nothing opens it. */
+        ret = dir_changed(dir, p9_mknod(c, p9fs_fid(dir), name,
+                                        S_IFSOCK | (mode & 07777), 0, 0,
+                                        cr->fsgid, NULL));
+        return ret < 0 ? ret : p9fs_lookup(dir, name, out);
+    }
     ret = p9_walk(c, p9fs_fid(dir), 0, NULL, &ofid, NULL);
     if (ret < 0)
         return ret;
