@@ -97,6 +97,8 @@ struct task {
     struct process *proc;
     struct kernel *k;
     int tid;
+    char comm[16];            /* its name (PR_SET_NAME); the first thread's
+                               * is the process's (proc->comm) */
     uint64_t sigmask;
     struct k_sigqueue sigq;   /* pending for this thread */
     /* The mask to restore once a signal is delivered after a call that

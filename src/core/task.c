@@ -51,6 +51,7 @@ int task_new_thread(struct task *parent, struct task **out)
     t->k = parent->k;
     t->tid = (int)__atomic_fetch_add(&t->k->next_pid, 1, __ATOMIC_RELAXED);
     t->sigmask = parent->sigmask;
+    memcpy(t->comm, parent->comm, sizeof(t->comm));
     t->plat = -1;
     t->next = p->threads;
     p->threads = t;

@@ -7,12 +7,15 @@
 // blocks in read() on a pipe (EINTR, and restarted under SA_RESTART),
 // with its floating-point state intact. Every line is compared with the
 // native run.
+#include <dirent.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -73,6 +76,102 @@ static void test_ids(void)
     CHECK(same_pid, "threads share the pid");
     CHECK(distinct, "each thread has its own tid");
     CHECK(tls_ok && t_local == 7, "thread-local storage is per thread");
+}
+
+/* --- /proc/self/task and thread names ----------------------------------- */
+
+static pthread_barrier_t g_named, g_listed;
+
+static void *named_main(void *arg)
+{
+    char name[16];
+
+    snprintf(name, sizeof(name), "worker-%d", (int)(intptr_t)arg);
+    prctl(PR_SET_NAME, name);
+    pthread_barrier_wait(&g_named);
+    pthread_barrier_wait(&g_listed);
+    return NULL;
+}
+
+static int read_line(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+    if (fd >= 0)
+        close(fd);
+    if (n < 0)
+        return -1;
+    buf[n] = 0;
+    return 0;
+}
+
+/* The "Name:" or "Threads:" value of a status file. */
+static int status_field(const char *path, const char *field, char *out,
+                        size_t size)
+{
+    char buf[4096], *p;
+
+    if (read_line(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, field)))
+        return -1;
+    p += strlen(field);
+    while (*p == '\t' || *p == ' ')
+        p++;
+    snprintf(out, size, "%.*s", (int)strcspn(p, "\n"), p);
+    return 0;
+}
+
+static void test_proc_task(void)
+{
+    pthread_t th[3];
+    char path[300], buf[64], self[64];
+    int n = 0, names = 0, main_seen = 0;
+    struct dirent *de;
+    DIR *d;
+
+    pthread_barrier_init(&g_named, NULL, 4);
+    pthread_barrier_init(&g_listed, NULL, 4);
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, named_main, (void *)(intptr_t)(i + 1));
+    pthread_barrier_wait(&g_named);
+    prctl(PR_SET_NAME, "main-thread");
+    d = opendir("/proc/self/task");
+    CHECK(d != NULL, "/proc/self/task opens");
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        n++;
+        main_seen |= atoi(de->d_name) == getpid();
+        snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+        if (read_line(path, buf, sizeof(buf)) == 0 &&
+            (!strncmp(buf, "worker-", 7) || !strcmp(buf, "main-thread\n")))
+            names++;
+    }
+    if (d)
+        closedir(d);
+    CHECK_EQ(n, 4, "/proc/self/task lists every thread");
+    CHECK(main_seen, "the first thread's tid is the pid");
+    CHECK_EQ(names, 4, "each thread's comm is its own name");
+    CHECK(read_line("/proc/self/comm", buf, sizeof(buf)) == 0 &&
+          !strcmp(buf, "main-thread\n"), "/proc/self/comm: the first thread's");
+    CHECK(status_field("/proc/self/status", "Threads:", buf, sizeof(buf)) == 0 &&
+          !strcmp(buf, "4"), "status: Threads: 4");
+    snprintf(path, sizeof(path), "%d/task/%ld", (int)getpid(),
+             (long)syscall(SYS_gettid));
+    CHECK(readlink("/proc/thread-self", self, sizeof(self)) ==
+              (ssize_t)strlen(path) && !memcmp(self, path, strlen(path)),
+          "/proc/thread-self");
+    snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)getpid());
+    CHECK(status_field(path, "Name:", buf, sizeof(buf)) == 0 &&
+          !strcmp(buf, "main-thread"), "a thread's status has its name");
+    snprintf(path, sizeof(path), "/proc/self/task/%d/task", (int)getpid());
+    CHECK_ERR(access(path, F_OK), ENOENT, "no task directory below a task");
+    pthread_barrier_wait(&g_listed);
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    CHECK(pthread_getname_np(pthread_self(), buf, sizeof(buf)) == 0 &&
+          !strcmp(buf, "main-thread"), "pthread_getname_np");
+    prctl(PR_SET_NAME, "prog-threads");
 }
 
 /* --- mutex and condition variables --------------------------------------- */
@@ -383,6 +482,7 @@ int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     test_ids();
+    test_proc_task();
     test_mutex();
     test_futex();
     test_robust();

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * procfs tree (core, kernel image): the static directories, /proc/self,
- * /proc/<pid> with its fd directory, lookup, readdir and attributes.
+ * /proc/<pid> with its fd and task directories, lookup, readdir and
+ * attributes.
  * Contents come from procfs_gen.c when a file is opened.
  */
 #include "core/fdtable.h"
 #include "core/fs/procfs_internal.h"
+#include "core/task.h"
 
-enum proc_kind { K_DIR, K_FILE, K_LINK, K_SELF, K_PIDDIR, K_FDDIR, K_FDLINK };
+enum proc_kind {
+    K_DIR, K_FILE, K_LINK, K_SELF, K_PIDDIR, K_FDDIR, K_FDLINK,
+    K_TASKDIR,      /* /proc/<pid>/task */
+    K_TIDDIR,       /* /proc/<pid>/task/<tid>: g_pid's files but "task" */
+    K_THREAD_SELF,  /* /proc/thread-self */
+};
 enum { L_MOUNTS = 1, L_EXE, L_CWD, L_ROOT };
 
 struct proc_ent {
@@ -68,6 +75,7 @@ static const struct proc_ent g_pid[] = {
     {"comm", K_FILE, G_COMM, NULL, 10},
     {"environ", K_FILE, G_ENVIRON, NULL, 11},
     {"mounts", K_FILE, G_MOUNTS, NULL, 12},
+    {"task", K_TASKDIR, 0, NULL, 13},
     {NULL, 0, 0, NULL, 0},
 };
 static const struct proc_ent g_root_ent = {"", K_DIR, 0, g_root, 1};
@@ -77,6 +85,7 @@ struct proc_node {
     int kind;
     const struct proc_ent *ent;  /* static entry (K_DIR/FILE/LINK) */
     int pid;                     /* per-process nodes */
+    int tid;                     /* per-thread ones (K_TIDDIR and below) */
     int fd;                      /* K_FDLINK */
 };
 
@@ -100,6 +109,30 @@ static struct process *proc_of(struct procfs_sb *s, int pid)
     return p && p->pid == pid ? p : NULL;
 }
 
+/* Thread (tid) of process (pid), or NULL. */
+static struct task *thread_of(struct procfs_sb *s, int pid, int tid)
+{
+    struct process *p = proc_of(s, pid);
+
+    return p ? task_find(p, tid) : NULL;
+}
+
+/* The (idx)th thread of (p) by tid, oldest first (the list is newest
+ * first and tids only grow), or NULL past the last. */
+static struct task *nth_thread(struct process *p, uint64_t idx)
+{
+    uint64_t n = 0;
+    struct task *t;
+
+    for (t = p->threads; t; t = t->next)
+        n++;
+    if (idx >= n)
+        return NULL;
+    for (t = p->threads; ++idx < n; t = t->next)
+        ;
+    return t;
+}
+
 static uint32_t kind_mode(int kind)
 {
     switch (kind) {
@@ -107,6 +140,7 @@ static uint32_t kind_mode(int kind)
         return S_IFREG | 0444;
     case K_LINK:
     case K_SELF:
+    case K_THREAD_SELF:
     case K_FDLINK:
         return S_IFLNK | 0777;
     default:
@@ -114,24 +148,35 @@ static uint32_t kind_mode(int kind)
     }
 }
 
+/* Per-thread nodes number from the tid with bit 14 set, so the first
+ * thread's differ from its process's. */
 static uint64_t node_ino(const struct proc_node *n)
 {
+    uint64_t hi = (uint64_t)(n->tid ? n->tid : n->pid) << 32;
+    uint64_t thr = n->tid ? 0x4000 : 0;
+
     switch (n->kind) {
     case K_SELF:
         return 0xfffe;
+    case K_THREAD_SELF:
+        return 0xfffa;
     case K_PIDDIR:
-        return ((uint64_t)n->pid << 32) | 0xffff;
+        return hi | 0xffff;
+    case K_TASKDIR:
+        return hi | 0xfffb;
+    case K_TIDDIR:
+        return hi | 0xfffc;
     case K_FDDIR:
-        return ((uint64_t)n->pid << 32) | 0xfffd;
+        return hi | thr | 0xfffd;
     case K_FDLINK:
-        return ((uint64_t)n->pid << 32) | 0x80000000u | (uint32_t)n->fd;
+        return hi | 0x80000000u | thr << 16 | (uint32_t)n->fd;
     default:
-        return n->pid ? ((uint64_t)n->pid << 32) | n->ent->id : n->ent->id;
+        return n->pid ? hi | thr | n->ent->id : n->ent->id;
     }
 }
 
 static int node_new(struct inode *dir, int kind, const struct proc_ent *ent,
-                    int pid, int fd, struct inode **out)
+                    int pid, int tid, int fd, struct inode **out)
 {
     struct rt_heap *h = dir->sb->k->shared;
     struct proc_node *n = rt_heap_zalloc(h, sizeof(*n));
@@ -142,6 +187,7 @@ static int node_new(struct inode *dir, int kind, const struct proc_ent *ent,
     n->kind = kind;
     n->ent = ent;
     n->pid = pid;
+    n->tid = tid;
     n->fd = fd;
     ino = vfs_inode_new(dir->sb, &procfs_iops, kind_mode(kind), node_ino(n), n);
     if (!ino) {
@@ -172,6 +218,12 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
+/* A per-process table entry that is not in a thread's directory. */
+static bool skipped(const struct proc_node *dir, const struct proc_ent *e)
+{
+    return dir->kind == K_TIDDIR && e->kind == K_TASKDIR;
+}
+
 /*
  * The (idx)th entry of directory (dir) for readdir: 0 and fills (name,
  * ino, type), 1 for an empty slot to skip, -ENOENT past the end.
@@ -182,6 +234,7 @@ static int dir_entry(struct inode *dir, uint64_t idx, char *name,
     struct procfs_sb *s = psb(dir);
     struct proc_node *n = pnode(dir), tmp = {0};
     const struct proc_ent *ents = NULL;
+    bool per_pid = n->kind == K_PIDDIR || n->kind == K_TIDDIR;
     size_t count = 0;
 
     if (n->kind == K_FDDIR) {
@@ -193,20 +246,38 @@ static int dir_entry(struct inode *dir, uint64_t idx, char *name,
         rt_snprintf(name, 16, "%d", (int)idx);
         tmp.kind = K_FDLINK;
         tmp.pid = n->pid;
+        tmp.tid = n->tid;
         tmp.fd = (int)idx;
         *ino = node_ino(&tmp);
         *type = DT_LNK;
         return 0;
     }
-    ents = n->kind == K_PIDDIR ? g_pid : n->ent->sub;
+    if (n->kind == K_TASKDIR) {
+        struct process *p = proc_of(s, n->pid);
+        struct task *t = p ? nth_thread(p, idx) : NULL;
+
+        if (!t)
+            return -ENOENT;
+        rt_snprintf(name, 16, "%d", t->tid);
+        tmp.kind = K_TIDDIR;
+        tmp.pid = n->pid;
+        tmp.tid = t->tid;
+        *ino = node_ino(&tmp);
+        *type = DT_DIR;
+        return 0;
+    }
+    ents = per_pid ? g_pid : n->ent->sub;
     while (ents[count].name)
         count++;
     if (idx < count) {
         const struct proc_ent *e = &ents[idx];
+        if (skipped(n, e))
+            return 1;
         strlcpy(name, e->name, VFS_NAME_MAX + 1);
         tmp.kind = e->kind;
         tmp.ent = e;
-        tmp.pid = n->kind == K_PIDDIR ? n->pid : 0;
+        tmp.pid = per_pid ? n->pid : 0;
+        tmp.tid = n->tid;
         *ino = node_ino(&tmp);
         *type = VFS_DT_FROM_MODE(kind_mode(e->kind));
         return 0;
@@ -221,6 +292,12 @@ static int dir_entry(struct inode *dir, uint64_t idx, char *name,
         return 0;
     }
     if (idx == 1) {
+        strlcpy(name, "thread-self", VFS_NAME_MAX + 1);
+        *ino = 0xfffa;
+        *type = DT_LNK;
+        return 0;
+    }
+    if (idx == 2) {
         if (!s->proc)
             return 1;
         rt_snprintf(name, 16, "%d", s->proc->pid);
@@ -256,6 +333,7 @@ static int procfs_lookup(struct inode *dir, const char *name,
     struct procfs_sb *s = psb(dir);
     struct proc_node *n = pnode(dir);
     const struct proc_ent *ents;
+    bool per_pid = n->kind == K_PIDDIR || n->kind == K_TIDDIR;
     int pid;
 
     if (n->kind == K_FDDIR) {
@@ -264,20 +342,27 @@ static int procfs_lookup(struct inode *dir, const char *name,
         if (!p || !p->fdt || parse_int(name, &fd) < 0 ||
             !fdt_peek(p->fdt, fd))
             return -ENOENT;
-        return node_new(dir, K_FDLINK, NULL, n->pid, fd, out);
+        return node_new(dir, K_FDLINK, NULL, n->pid, n->tid, fd, out);
     }
-    ents = n->kind == K_PIDDIR ? g_pid : n->ent->sub;
+    if (n->kind == K_TASKDIR) {
+        if (parse_int(name, &pid) < 0 || !thread_of(s, n->pid, pid))
+            return -ENOENT;
+        return node_new(dir, K_TIDDIR, NULL, n->pid, pid, 0, out);
+    }
+    ents = per_pid ? g_pid : n->ent->sub;
     for (; ents->name; ents++) {
-        if (strcmp(ents->name, name) == 0)
-            return node_new(dir, ents->kind, ents,
-                            n->kind == K_PIDDIR ? n->pid : 0, 0, out);
+        if (strcmp(ents->name, name) == 0 && !skipped(n, ents))
+            return node_new(dir, ents->kind, ents, per_pid ? n->pid : 0,
+                            n->tid, 0, out);
     }
     if (n->kind != K_DIR || n->ent != &g_root_ent)
         return -ENOENT;
     if (strcmp(name, "self") == 0)
-        return node_new(dir, K_SELF, NULL, 0, 0, out);
+        return node_new(dir, K_SELF, NULL, 0, 0, 0, out);
+    if (strcmp(name, "thread-self") == 0)
+        return node_new(dir, K_THREAD_SELF, NULL, 0, 0, 0, out);
     if (parse_int(name, &pid) == 0 && proc_of(s, pid))
-        return node_new(dir, K_PIDDIR, NULL, pid, 0, out);
+        return node_new(dir, K_PIDDIR, NULL, pid, 0, 0, out);
     return -ENOENT;
 }
 
@@ -303,7 +388,7 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t size)
     struct procfs_sb *s = psb(ino);
     struct proc_node *n = pnode(ino);
     struct process *p = proc_of(s, n->pid);
-    char tmp[16];
+    char tmp[32];
 
     switch (n->kind) {
     case K_SELF:
@@ -311,6 +396,14 @@ static long procfs_readlink(struct inode *ino, char *buf, size_t size)
             return -ENOENT;
         rt_snprintf(tmp, sizeof(tmp), "%d", s->proc->pid);
         return vfs_readlink_copy(buf, size, tmp);
+    case K_THREAD_SELF: {
+        struct task *self = task_current();
+
+        if (!s->proc || !self || self->proc != s->proc)
+            return -ENOENT;
+        rt_snprintf(tmp, sizeof(tmp), "%d/task/%d", s->proc->pid, self->tid);
+        return vfs_readlink_copy(buf, size, tmp);
+    }
     case K_FDLINK: {
         struct file *f = p && p->fdt ? fdt_peek(p->fdt, n->fd) : NULL;
         if (!f)
@@ -401,6 +494,7 @@ static int procfs_open(struct inode *ino, struct file *f, struct task *t)
     struct rt_heap *h = ino->sb->k->shared;
     struct sbuf b = {.h = h};
     struct process *p = NULL;
+    struct task *thr = NULL;
     struct proc_buf *pb;
     int err;
 
@@ -419,7 +513,12 @@ static int procfs_open(struct inode *ino, struct file *f, struct task *t)
         if (!p)
             return -ESRCH;
     }
-    err = procfs_generate(s, n->ent->arg, p, t, &b);
+    if (n->tid) {
+        thr = task_find(p, n->tid);
+        if (!thr)
+            return -ESRCH;
+    }
+    err = procfs_generate(s, n->ent->arg, p, thr, &b);
     if (err == 0)
         err = b.err;
     if (err < 0)

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/fdtable.h"
 #include "core/fs/procfs_internal.h"
+#include "core/task.h"
 #include "core/mm.h"
 
 #define LBOX_RELEASE "6.1.0-lbox"
@@ -255,16 +256,25 @@ static int fd_size(struct process *p)
     return n <= 64 ? 64 : (int)ALIGN_UP((unsigned)n, 64u);
 }
 
+/* What a file shows of thread (t), or of the process's first thread
+ * when (t) is NULL (what Linux's /proc/<pid> shows). */
+static struct task *shown(struct process *p, struct task *t)
+{
+    return t ? t : task_find(p, p->pid);
+}
+
 static void gen_status(struct process *p, struct task *t, struct sbuf *b)
 {
     const struct cred *c = &p->cred;
     uint64_t vm = p->mm ? mm_total_size(p->mm) / 1024 : 0;
-    uint64_t blocked = t && t->proc == p ? t->sigmask : 0;
+    struct task *st = shown(p, t);
+    uint64_t blocked = st ? st->sigmask : 0;
     bool root = c->euid == 0;
 
     sbuf_printf(b, "Name:\t%.16s\nUmask:\t%04o\nState:\tR (running)\n"
                    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-                p->comm, p->umask & 0777, p->pid, p->pid, p->ppid);
+                st ? st->comm : p->comm, p->umask & 0777, p->pid,
+                st ? st->tid : p->pid, p->ppid);
     sbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
                    "FDSize:\t%d\nGroups:\t",
                 c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid,
@@ -272,7 +282,7 @@ static void gen_status(struct process *p, struct task *t, struct sbuf *b)
     for (uint32_t i = 0; i < c->ngroups && i < ARRAY_SIZE(c->groups); i++)
         sbuf_printf(b, "%u ", c->groups[i]);
     sbuf_printf(b, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-                p->pid, p->pid, p->pgid, p->sid);
+                p->pid, st ? st->tid : p->pid, p->pgid, p->sid);
     sbuf_printf(b, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t       0 kB\n"
                    "VmPin:\t       0 kB\nVmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\n"
                    "VmData:\t%8llu kB\nVmStk:\t     132 kB\nVmExe:\t       0 kB\n"
@@ -280,9 +290,10 @@ static void gen_status(struct process *p, struct task *t, struct sbuf *b)
                 (unsigned long long)vm, (unsigned long long)vm,
                 (unsigned long long)vm, (unsigned long long)vm,
                 (unsigned long long)vm);
-    sbuf_printf(b, "Threads:\t1\nSigQ:\t0/%llu\nSigPnd:\t%016llx\n"
+    sbuf_printf(b, "Threads:\t%u\nSigQ:\t0/%llu\nSigPnd:\t%016llx\n"
                    "ShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
                    "SigCgt:\t%016llx\n",
+                __atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE),
                 (unsigned long long)p->rlimits[11 % K_RLIMIT_COUNT].cur,
                 0ULL, 0ULL, (unsigned long long)blocked,
                 (unsigned long long)sig_bits(p, true),
@@ -298,8 +309,10 @@ static void gen_status(struct process *p, struct task *t, struct sbuf *b)
                 root ? "000001ffffffffff" : "0000000000000000");
 }
 
-static void gen_stat(struct kernel *k, struct process *p, struct sbuf *b)
+static void gen_stat(struct kernel *k, struct process *p, struct task *t,
+                     struct sbuf *b)
 {
+    struct task *st = shown(p, t);
     uint64_t vm = p->mm ? mm_total_size(p->mm) : 0;
     int64_t cpu = 0;
     uint64_t start = p->start_ns > (uint64_t)k->boot_ns
@@ -310,9 +323,11 @@ static void gen_stat(struct kernel *k, struct process *p, struct sbuf *b)
     lbox_plat_clock_get(LBOX_CLOCK_PROCESS, &cpu);
     /* Fields 1-52 in proc(5) order. */
     sbuf_printf(b, "%d (%.16s) R %d %d %d 0 -1 4194304 0 0 0 0 %lld 0 0 0 "
-                   "20 0 1 0 %llu %llu %llu 18446744073709551615 ",
-                p->pid, p->comm, p->ppid, p->pgid, p->sid,
+                   "20 0 %u 0 %llu %llu %llu 18446744073709551615 ",
+                st ? st->tid : p->pid, st ? st->comm : p->comm, p->ppid,
+                p->pgid, p->sid,
                 (long long)(cpu / (1000000000 / TICKS_PER_SEC)),
+                __atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE),
                 (unsigned long long)start, (unsigned long long)vm,
                 (unsigned long long)(vm / 4096));
     sbuf_printf(b, "0 0 0 0 0 0 0 %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 "
@@ -425,7 +440,7 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
         gen_status(p, t, b);
         break;
     case G_STAT:
-        gen_stat(k, p, b);
+        gen_stat(k, p, t, b);
         break;
     case G_STATM: {
         uint64_t pages = p->mm ? mm_total_size(p->mm) / 4096 : 0;
@@ -440,7 +455,7 @@ int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
             sbuf_put(b, s->cmdline, s->cmdline_size);
         break;
     case G_COMM:
-        sbuf_printf(b, "%.16s\n", p->comm);
+        sbuf_printf(b, "%.16s\n", t ? t->comm : p->comm);
         break;
     case G_ENVIRON:
         if (p == s->proc && s->environ)

@@ -49,7 +49,8 @@ char *sbuf_reserve(struct sbuf *b, size_t size);
  * characters and a NUL to (out). */
 void procfs_uuid_format(char out[37], uint8_t r[16]);
 
-/* Fill (b) for (gen); (p) is the process for per-process files. */
+/* Fill (b) for (gen); (p) is the process for per-process files, (t) the
+ * thread of a file under /proc/<pid>/task/<tid> (NULL for the rest). */
 int procfs_generate(struct procfs_sb *s, int gen, struct process *p,
                     struct task *t, struct sbuf *b);
 

@@ -72,11 +72,13 @@ int usock_open_file(struct task *t, struct usock *s, uint32_t flags,
     return err;
 }
 
-int usock_wait(struct task *t, int64_t *left)
+int usock_wait(struct task *t, bool nonblock, int64_t *left)
 {
     int64_t start = 0, now = 0;
     int err;
 
+    if (nonblock)
+        return -EAGAIN;
     if (*left < 0)
         return anon_wait_for(t, -1);
     if (*left == 0)
@@ -305,11 +307,7 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
             if (done == n)
                 break;
         }
-        if (nonblock) {
-            ret = -EAGAIN;
-            break;
-        }
-        ret = usock_wait(t, &left);
+        ret = usock_wait(t, nonblock, &left);
     }
     if (d)
         usock_put(d);
@@ -508,9 +506,7 @@ long usock_recv(struct task *t, struct file *f, void *buf, size_t n,
         }
         if (at_eof(s) || !n)
             return (long)done;
-        if (nonblock)
-            return done ? (long)done : -EAGAIN;
-        ret = usock_wait(t, &left);
+        ret = usock_wait(t, nonblock, &left);
         if (ret < 0)
             return done ? (long)done : ret;
     }

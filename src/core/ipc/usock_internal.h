@@ -80,8 +80,8 @@ void usock_creds_of(struct task *t, struct usock_creds *c);
 
 /* Wait for a change for at most *(left) ns (< 0: no limit), counting
  * it down: 0, -EINTR, or -EAGAIN when the time ran out (a socket
- * timeout's answer). */
-int usock_wait(struct task *t, int64_t *left);
+ * timeout's answer) or at once when (nonblock). */
+int usock_wait(struct task *t, bool nonblock, int64_t *left);
 
 /* The socket named (a) (not referenced), or -ENOENT, -ECONNREFUSED,
  * -EACCES as connect(2) fails to find it; an abstract name is looked up

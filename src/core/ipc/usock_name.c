@@ -213,9 +213,7 @@ int usock_connect(struct task *t, struct file *f, const struct usock_addr *a)
         /* Linux lets one more in than the backlog says. */
         if (l->queued <= l->backlog)
             break;
-        if (f->flags & O_NONBLOCK)
-            return -EAGAIN;
-        err = usock_wait(t, &left);
+        err = usock_wait(t, f->flags & O_NONBLOCK, &left);
         if (err < 0)
             return err;
     }
@@ -251,9 +249,7 @@ int usock_accept(struct task *t, struct file *f, uint32_t flags,
             return -EINVAL;
         if (s->queue)
             break;
-        if (f->flags & O_NONBLOCK)
-            return -EAGAIN;
-        err = usock_wait(t, &left);
+        err = usock_wait(t, f->flags & O_NONBLOCK, &left);
         if (err < 0)
             return err;
     }

@@ -548,6 +548,7 @@ static void set_names(struct task *t, struct elf_exec *x)
     p->exe_path = x->exe_path;
     x->exe_path = NULL;
     strlcpy(p->comm, base, sizeof(p->comm));
+    memcpy(t->comm, p->comm, sizeof(t->comm));
 }
 
 int elf_exec_commit(struct task *t, struct elf_exec *x,

@@ -83,10 +83,12 @@ long sys_prctl(struct task *t, const uint64_t a[6])
         if (strncpy_from_guest(t, name, a[1], sizeof(name)) == -EFAULT)
             return -EFAULT;
         name[15] = 0;
-        memcpy(t->proc->comm, name, sizeof(name));
+        memcpy(t->comm, name, sizeof(name));
+        if (t->tid == t->proc->pid)
+            memcpy(t->proc->comm, name, sizeof(name));
         return 0;
     case L_PR_GET_NAME:
-        return copy_to_guest(t, a[1], t->proc->comm, 16);
+        return copy_to_guest(t, a[1], t->comm, 16);
     case L_PR_SET_PDEATHSIG:
         return a[1] > 64 ? -EINVAL : 0; /* the sandbox's parent never dies first */
     case L_PR_GET_PDEATHSIG:
