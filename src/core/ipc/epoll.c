@@ -40,6 +40,13 @@ bool file_is_epoll(const struct file *f)
     return f->ops == &epoll_fops;
 }
 
+unsigned epoll_size(const struct file *ep)
+{
+    const struct epoll *e = ep->priv;
+
+    return e->n;
+}
+
 static struct rt_heap *heap_of(struct file *f)
 {
     return inode_kernel(f->inode)->shared;

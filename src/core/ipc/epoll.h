@@ -38,6 +38,8 @@ bool file_is_epoll(const struct file *f);
 int epoll_ctl_file(struct file *ep, int op, int fd, struct file *f,
                    uint32_t events, uint64_t data);
 
+/* How many items (ep) watches (the most one wait can report). */
+unsigned epoll_size(const struct file *ep);
 /* Up to (max) ready items into (out), waiting up to (timeout_ns) (< 0: no
  * limit) for one: how many, or -EINTR. */
 int epoll_wait_files(struct task *t, struct file *ep, struct ep_ready *out,

@@ -64,7 +64,10 @@ static long pipe_write(struct file *f, const void *buf, size_t size,
         return -EPIPE;
     while (done < size) {
         size_t left = size - done, chunk = left;
+        size_t need = p->packet ? MIN(left, (size_t)PIPE_BUF_ATOMIC) + 4 : left;
 
+        if (ring_reserve(&p->ring, need) < 0)
+            return done ? (long)done : -ENOMEM;
         if (p->packet) {
             chunk = MIN(left, (size_t)PIPE_BUF_ATOMIC);
             if (ring_put_record(&p->ring, src + done, chunk))
@@ -149,7 +152,7 @@ static long pipe_ioctl(struct file *f, unsigned cmd, void *arg)
             want <<= 1;
         if (want > PIPE_MAX_SIZE)
             return -EPERM;
-        err = ring_resize(heap_of(f), &p->ring, want);
+        err = ring_resize(&p->ring, want);
         if (err < 0)
             return err;
         anon_changed(&p->gen);
@@ -171,7 +174,7 @@ static void pipe_release(struct file *f)
     anon_changed(&p->gen);
     if (p->readers || p->writers)
         return;
-    ring_free(heap_of(f), &p->ring);
+    ring_free(&p->ring);
     rt_heap_free(heap_of(f), p);
 }
 
@@ -202,16 +205,11 @@ int pipe_open(struct task *t, uint32_t flags, struct file **rd,
     if (!p)
         return -ENOMEM;
     p->packet = flags & O_DIRECT;
-    err = ring_init(h, &p->ring, PIPE_DEFAULT_SIZE);
-    if (err < 0) {
-        rt_heap_free(h, p);
-        return err;
-    }
+    ring_init(h, &p->ring, PIPE_DEFAULT_SIZE);
     p->readers = 1;
     err = anon_open(t, ANON_PIPE, S_IFIFO | 0600, NULL, &pipe_rd_fops, p,
                     O_RDONLY | nb, rd);
     if (err < 0) {
-        ring_free(h, &p->ring);
         rt_heap_free(h, p);
         return err;
     }

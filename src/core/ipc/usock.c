@@ -42,7 +42,6 @@ int usock_new(struct task *t, int type, struct usock **out)
 {
     struct rt_heap *h = t->k->shared;
     struct usock *s = rt_heap_zalloc(h, sizeof(*s));
-    int err;
 
     if (!s)
         return -ENOMEM;
@@ -52,11 +51,7 @@ int usock_new(struct task *t, int type, struct usock **out)
     s->sndbuf = s->rcvbuf = DEFAULT_BUF;
     s->rcvtimeo = s->sndtimeo = -1;
     usock_creds_of(t, &s->cred);
-    err = ring_init(h, &s->rx, DEFAULT_BUF);
-    if (err < 0) {
-        rt_heap_free(h, s);
-        return err;
-    }
+    ring_init(h, &s->rx, DEFAULT_BUF);
     *out = s;
     return 0;
 }
@@ -122,7 +117,7 @@ void usock_put(struct usock *s)
     if (--s->refs)
         return;
     drop_queue(s);
-    ring_free(s->k->shared, &s->rx);
+    ring_free(&s->rx);
     rt_heap_free(s->k->shared, s);
 }
 
@@ -268,7 +263,7 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
     int err;
 
     while (ret == 0) {
-        struct usock_meta *m;
+        struct usock_meta *m = NULL;
 
         if (s->shut_wr || (connection(s) && (!d->open || d->shut_rd))) {
             ret = -EPIPE;
@@ -283,7 +278,9 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
             break;
         }
         if (has_room(d, n)) {
-            err = meta_for(t, s, d, anc, true, &m);
+            err = ring_reserve(&d->rx, records(s) ? n + 4 : n - done);
+            if (err == 0)
+                err = meta_for(t, s, d, anc, true, &m);
             if (err < 0) {
                 ret = err;
                 break;

@@ -16,7 +16,6 @@ struct l_epoll_event {
 } __attribute__((packed));
 _Static_assert(sizeof(struct l_epoll_event) == 12, "epoll_event layout");
 
-#define EP_WAIT_MAX 1024    /* events gathered per pass */
 
 long sys_epoll_create1(struct task *t, const uint64_t a[6])
 {
@@ -81,7 +80,8 @@ static long do_wait(struct task *t, int epfd, gaddr_t uev, int max,
         vfs_file_put(ep);
         return -EINVAL;
     }
-    max = MIN(max, EP_WAIT_MAX);
+    /* No wait reports more than the instance watches. */
+    max = (int)MIN((unsigned)max, MAX(epoll_size(ep), 1u));
     r = rt_heap_alloc(task_heap(t), (size_t)max * sizeof(*r));
     if (!r) {
         vfs_file_put(ep);

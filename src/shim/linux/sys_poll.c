@@ -8,7 +8,7 @@
 #include "shim/linux/syscalls.h"
 
 #define NSEC 1000000000LL
-#define POLL_MAX_FDS 4096
+#define POLL_MAX_FDS (1 << 20)     /* fs.nr_open: no rlimit goes higher */
 
 struct l_pollfd {
     int32_t fd;
@@ -168,15 +168,18 @@ static long do_select(struct task *t, int nfds, const gaddr_t set[3],
 {
     static const unsigned want[3] = {SEL_IN, SEL_OUT, SEL_EX};
     struct rt_heap *h = task_heap(t);
-    size_t bytes = ALIGN_UP((size_t)nfds, 64) / 8;
     uint64_t *bits[3] = {NULL, NULL, NULL};
     struct poll_entry *e = NULL;
     int *fds = NULL;
     unsigned n = 0;
+    size_t bytes;
     long ret = 0;
 
-    if (nfds < 0 || (uint64_t)nfds > nofile(t))
+    if (nfds < 0)
         return -EINVAL;
+    /* Linux looks no further than its descriptor table. */
+    nfds = (int)MIN((uint64_t)nfds, nofile(t));
+    bytes = ALIGN_UP((size_t)nfds, 64) / 8;
     e = rt_heap_zalloc(h, (size_t)nfds * sizeof(*e) + 1);
     fds = rt_heap_alloc(h, (size_t)nfds * sizeof(*fds) + 1);
     for (int k = 0; k < 3; k++)
