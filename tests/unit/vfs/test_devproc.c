@@ -206,7 +206,7 @@ static void test_proc(void)
     if (d) {
         char names[256] = "";
         CHECK_EQ(vfs_iterate(&g_t, d, collect, names), 0);
-        CHECK(contains(names, "|self|42|"));
+        CHECK(contains(names, "|self|thread-self|42|"));
         CHECK(contains(names, "|cpuinfo|"));
         vfs_file_put(d);
     }
