@@ -18,6 +18,7 @@
     .globl lbox_plat_fastcall
     .type lbox_plat_fastcall, @function
 lbox_plat_fastcall:
+    movq $0, %gs:104            /* not a handler's exit (signal.c) */
     mov %rsp, %r11
     mov %gs:32, %rsp
     pushfq                      /* rflags */

@@ -66,6 +66,9 @@ struct plat_thread {
     uint64_t events;           /* %gs:88, signals from outside not yet
                                   taken (bit N-1: signal N) */
     uint64_t in_intr;          /* %gs:96, in lbox_gate_syscall_intr */
+    uint64_t exiting;          /* %gs:104, an entry in a host handler took
+                                  its last look at the events: only its
+                                  sigreturn is left (signal.c) */
     int slot;                  /* its place in the thread arena */
     bool load_xs;              /* a new thread: enter the guest with the
                                   XSAVE area above (its creator's state) */
@@ -76,6 +79,8 @@ _Static_assert(__builtin_offsetof(struct plat_thread, events) == 88,
                "gate_x86_64.S reads %gs:88");
 _Static_assert(__builtin_offsetof(struct plat_thread, in_intr) == 96,
                "gate_x86_64.S writes %gs:96");
+_Static_assert(__builtin_offsetof(struct plat_thread, exiting) == 104,
+               "fastcall_x86_64.S clears %gs:104");
 
 static inline struct plat_thread *plat_self(void)
 {
@@ -108,6 +113,8 @@ struct plat_thread *plat_threads_init(void);
 int plat_host_pid(void);
 void plat_threads_range(uint64_t *start, uint64_t *end);
 struct plat_thread *plat_thread_of_sp(uint64_t sp);
+/* Send the calling thread a kick (PLAT_SIGKICK). */
+int plat_thread_kick_self(void);
 /* Threads that have started and not ended (the first one included). */
 unsigned plat_threads_live(void);
 /* Learn the CPU's XSAVE layout (before the seal); fill (xs) for an area

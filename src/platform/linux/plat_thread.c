@@ -303,6 +303,15 @@ _Noreturn void lbox_plat_thread_exit(void)
         hcall1(HNR_exit, 0);
 }
 
+int plat_thread_kick_self(void)
+{
+    struct slot *sl = &g_threads.slot[plat_self()->slot];
+
+    return (int)hcall3(HNR_tgkill, g_threads.host_pid,
+                       __atomic_load_n(&sl->tid, __ATOMIC_ACQUIRE),
+                       PLAT_SIGKICK);
+}
+
 int lbox_plat_thread_kick(int handle)
 {
     struct slot *sl;

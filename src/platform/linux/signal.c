@@ -82,6 +82,22 @@ static struct plat_thread *handler_self(void)
     return pt;
 }
 
+/*
+ * The end of an entry run in a host handler: events that came after the
+ * core last looked are taken now, until none is left; from then on only
+ * the sigreturn remains, and plat_sigevent defers to it (exiting).
+ */
+static void entry_end(struct plat_thread *pt, struct lbox_regs *r)
+{
+    for (;;) {
+        __atomic_store_n(&pt->exiting, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&pt->events, __ATOMIC_SEQ_CST))
+            return;
+        __atomic_store_n(&pt->exiting, 0, __ATOMIC_SEQ_CST);
+        lbox_event_entry(r);
+    }
+}
+
 static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
 {
     struct h_ucontext *uc = ucv;
@@ -91,6 +107,7 @@ static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
     long nr = si->sys.syscall;
 
     (void)sig;
+    pt->exiting = 0;
     regs_from_uc(&r, uc->gregs);
     /* The filter skipped the call; rax no longer holds its number. */
     r.rax = (uint64_t)(int64_t)nr;
@@ -100,6 +117,7 @@ static void plat_sigsys(int sig, struct h_siginfo *si, void *ucv)
     plat_xstate_from_frame(&xs, uc->fpregs);
     pt->entry = &xs;
     lbox_syscall_entry(&r);
+    entry_end(pt, &r);
     pt->entry = prev;
     regs_to_uc(uc->gregs, &r);
 }
@@ -192,12 +210,25 @@ static void plat_sigevent(int sig, struct h_siginfo *si, void *ucv)
     if (in_lbox(uc->gregs[HREG_RIP])) {
         /* Taken when the running entry ends; a wait ends now. */
         intr_redirect(pt, uc);
+        /*
+         * Past its entry's last look at the events (entry_end), the
+         * thread could compute for ever before its next entry: leave a
+         * kick pending, blocked until the handler's sigreturn, so it
+         * arrives once the guest runs.
+         */
+        if (pt->exiting && !pt->in_intr &&
+            !(uc->sigmask & (1ULL << (PLAT_SIGKICK - 1)))) {
+            uc->sigmask |= 1ULL << (PLAT_SIGKICK - 1);
+            plat_thread_kick_self();
+        }
         return;
     }
+    pt->exiting = 0;
     regs_from_uc(&r, uc->gregs);
     plat_xstate_from_frame(&xs, uc->fpregs);
     pt->entry = &xs;
     lbox_event_entry(&r);
+    entry_end(pt, &r);
     pt->entry = prev;
     regs_to_uc(uc->gregs, &r);
 }
@@ -254,10 +285,12 @@ static void plat_sigfault(int sig, struct h_siginfo *si, void *ucv)
         .trapno = uc->gregs[HREG_TRAPNO],
         .error = uc->gregs[HREG_ERR],
     };
+    pt->exiting = 0;
     regs_from_uc(&r, uc->gregs);
     plat_xstate_from_frame(&xs, uc->fpregs);
     pt->entry = &xs;
     lbox_fault_entry(&r, &f);
+    entry_end(pt, &r);
     pt->entry = prev;
     regs_to_uc(uc->gregs, &r);
 }
