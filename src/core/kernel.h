@@ -46,6 +46,7 @@ struct kernel {
     uint64_t anon_next_ino;
     struct usock *usock_named; /* AF_UNIX sockets with a name (ipc/usock_name.c) */
     uint32_t usock_autobind;  /* the next autobind name to try */
+    uint32_t usock_next_port; /* the next ephemeral port to try */
     uint64_t mem_total;       /* bytes the guest is told it has */
     uint64_t tmpfs_size;      /* bytes of tmpfs data at most (all instances) */
     uint32_t ncpus;           /* CPUs the guest is told it has */

@@ -30,6 +30,9 @@ static bool connection(const struct usock *s)
     return s->type != USOCK_DGRAM;
 }
 
+
+#define UDP_MAX 65507           /* 64 KiB less the IPv4 and UDP headers */
+
 void usock_creds_of(struct task *t, struct usock_creds *c)
 {
     const struct cred *cr = task_cred(t);
@@ -38,7 +41,7 @@ void usock_creds_of(struct task *t, struct usock_creds *c)
                               .gid = cr->egid};
 }
 
-int usock_new(struct task *t, int type, struct usock **out)
+int usock_new(struct task *t, int domain, int type, struct usock **out)
 {
     struct rt_heap *h = t->k->shared;
     struct usock *s = rt_heap_zalloc(h, sizeof(*s));
@@ -46,6 +49,7 @@ int usock_new(struct task *t, int type, struct usock **out)
     if (!s)
         return -ENOMEM;
     s->refs = 1;
+    s->domain = domain;
     s->type = type;
     s->k = t->k;
     s->sndbuf = s->rcvbuf = DEFAULT_BUF;
@@ -152,22 +156,70 @@ void usock_close(struct usock *s, bool embryo)
 
 /* --- sending ------------------------------------------------------------ */
 
+/*
+ * Where a UDP datagram from (s) goes: the socket bound to (to) or to the
+ * address (s) connected to, referenced in *(out), NULL when none takes it
+ * (it is dropped, as the network would). *(from) gets the sender's name.
+ */
+static int udp_target(struct usock *s, const struct usock_addr *to,
+                      struct usock **out, struct usock_addr *from)
+{
+    struct usock_addr dst;
+    struct usock *d;
+    int err;
+
+    if (!to && !s->has_dest)
+        return -EDESTADDRREQ;
+    dst = to ? *to : s->dest;
+    err = usock_inet_dest(s, &dst);
+    if (err == 0 && !dst.port)
+        err = -EINVAL;
+    if (err == 0)
+        err = usock_inet_autobind(s, NULL);
+    if (err < 0)
+        return err;
+    usock_inet_local(s, &dst, from);
+    d = usock_inet_udp(s, &dst);
+    /* Nobody there: a connected socket hears of it (the ICMP port
+     * unreachable Linux's loopback answers with) at its next call. */
+    if (!d && !to)
+        s->err = ECONNREFUSED;
+    /* A connected receiver takes only what its peer sends. */
+    if (!d || (d->has_dest && (d->dest.port != from->port ||
+                               memcmp(d->dest.ip, from->ip, 16))))
+        return 0;
+    usock_get(d);
+    *out = d;
+    return 0;
+}
+
 /* Where a send from (s) goes, referenced: its peer, or the datagram socket
  * named (to). */
 static int send_target(struct task *t, struct usock *s,
-                       const struct usock_addr *to, struct usock **out)
+                       const struct usock_addr *to, struct usock **out,
+                       struct usock_addr *from)
 {
     struct usock *d;
     int err;
 
+    *out = NULL;
+    from->len = 0;
+    from->port = 0;
     if (s->shut_wr)
         return -EPIPE;
     if (s->type == USOCK_STREAM && to)
         return s->state == US_CONNECTED ? -EISCONN : -EOPNOTSUPP;
     if (connection(s)) {
         if (s->state != US_CONNECTED)
-            return -ENOTCONN;
+            return s->type == USOCK_STREAM && usock_is_inet(s) ? -EPIPE : -ENOTCONN;
         d = s->peer;
+    } else if (usock_is_inet(s)) {
+        if (s->err) {
+            err = -s->err;
+            s->err = 0;
+            return err;
+        }
+        return udp_target(s, to, out, from);
     } else if (to) {
         err = usock_find(t, to, s->type, &d);
         if (err < 0)
@@ -189,6 +241,8 @@ static int send_target(struct task *t, struct usock *s,
     /* A datagram socket connected elsewhere takes nothing from us. */
     if (!connection(s) && d->peer && d->peer != s)
         return -EPERM;
+    if (records(s) && s->name.len)
+        *from = s->name;
     usock_get(d);
     *out = d;
     return 0;
@@ -196,16 +250,17 @@ static int send_target(struct task *t, struct usock *s,
 
 /*
  * What goes beside the data from (s) to (d), in *(out) (NULL: nothing):
- * (anc)'s files when (files), credentials when either end asked for them
- * or the sender gave its own, and a datagram's sender name.
+ * (anc)'s files, AF_UNIX credentials when either end asked for them or
+ * the sender gave its own, and a datagram's sender name (from).
  */
 static int meta_for(struct task *t, struct usock *s, struct usock *d,
-                    struct usock_anc *anc, bool files,
+                    struct usock_anc *anc, const struct usock_addr *from,
                     struct usock_meta **out)
 {
-    uint32_t n = files && anc ? anc->nfiles : 0;
-    bool creds = (anc && anc->has_creds) || s->passcred || d->passcred;
-    bool named = records(s) && s->name.len;
+    uint32_t n = anc ? anc->nfiles : 0;
+    bool creds = !usock_is_inet(s) &&
+                 ((anc && anc->has_creds) || s->passcred || d->passcred);
+    bool named = records(s) && (from->len || from->port);
     struct usock_meta *m;
 
     *out = NULL;
@@ -215,7 +270,7 @@ static int meta_for(struct task *t, struct usock *s, struct usock *d,
     if (!m)
         return -ENOMEM;
     if (named)
-        m->from = s->name;
+        m->from = *from;
     m->has_creds = creds;
     if (anc && anc->has_creds) {
         m->creds = anc->creds;
@@ -259,10 +314,16 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
     const uint8_t *src = buf;
     size_t done = 0;
     int64_t left = s->sndtimeo;
-    long ret = send_target(t, s, s->type == USOCK_SEQPACKET ? NULL : to, &d);
+    struct usock_addr from;
+    long ret = n > UDP_MAX && usock_is_inet(s) && records(s) ? -EMSGSIZE
+               : send_target(t, s, s->type == USOCK_SEQPACKET ? NULL : to, &d,
+                             &from);
     int err;
 
-    while (ret == 0) {
+    /* UDP: what nobody takes, or finds no room, is lost on the way. */
+    if (ret == 0 && !d && usock_is_inet(s))
+        done = n;
+    while (ret == 0 && d) {
         struct usock_meta *m = NULL;
 
         if (s->shut_wr || (connection(s) && (!d->open || d->shut_rd))) {
@@ -273,14 +334,18 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
             ret = -ECONNREFUSED;
             break;
         }
-        if (records(s) && n + 4 > d->rx.cap) {
+        if (records(s) && n + 4 > d->rx.cap && !usock_is_inet(s)) {
             ret = -EMSGSIZE;
+            break;
+        }
+        if (!has_room(d, n) && usock_is_inet(s) && records(s)) {
+            done = n;
             break;
         }
         if (has_room(d, n)) {
             err = ring_reserve(&d->rx, records(s) ? n + 4 : n - done);
             if (err == 0)
-                err = meta_for(t, s, d, anc, true, &m);
+                err = meta_for(t, s, d, anc, &from, &m);
             if (err < 0) {
                 ret = err;
                 break;
@@ -464,8 +529,10 @@ long usock_recv(struct task *t, struct file *f, void *buf, size_t n,
     long ret;
 
     *truncated = false;
-    if (from)
+    if (from) {
         from->len = 0;
+        from->port = 0;
+    }
     if (anc) {
         anc->nfiles = 0;
         anc->has_creds = false;
@@ -473,8 +540,8 @@ long usock_recv(struct task *t, struct file *f, void *buf, size_t n,
     if (s->state == US_LISTENING)
         return -EINVAL;
     if (connection(s) && s->state == US_UNCONNECTED)
-        return s->type == USOCK_STREAM ? -EINVAL : -ENOTCONN;
-    if (from && s->type == USOCK_STREAM && s->peer)
+        return s->type == USOCK_STREAM && !usock_is_inet(s) ? -EINVAL : -ENOTCONN;
+    if (from && s->type == USOCK_STREAM && s->peer && !usock_is_inet(s))
         *from = s->peer->name;
     for (;;) {
         if (s->rx.len) {
@@ -538,8 +605,10 @@ static unsigned usock_poll(struct file *f, unsigned events)
         m |= VFS_POLLIN | VFS_POLLRDNORM;
     if (at_eof(s) && connection(s))
         m |= POLLRDHUP;
-    if (connection(s) && (s->state == US_UNCONNECTED || !peer->open ||
-                          (s->shut_wr && peer->shut_wr)))
+    /* AF_UNIX hangs up when the peer goes; TCP once neither end sends. */
+    if (connection(s) && (s->state == US_UNCONNECTED ||
+                          (!peer->open && !usock_is_inet(s)) ||
+                          (s->shut_wr && (peer->shut_wr || !peer->open))))
         m |= VFS_POLLHUP;
     if (s->shut_rd && s->shut_wr)
         m |= VFS_POLLHUP;
@@ -603,6 +672,10 @@ int usock_shutdown(struct file *f, int how)
     if (how != 0)
         s->shut_wr = true;
     usock_changed(s);
+    /* TCP and UDP: shut, but a socket with no peer says so. */
+    if (usock_is_inet(s) && s->state != US_CONNECTED && !s->has_dest &&
+        s->state != US_LISTENING)
+        return -ENOTCONN;
     return 0;
 }
 
@@ -611,6 +684,55 @@ int usock_type(const struct file *f)
     const struct usock *s = f->priv;
 
     return s->type;
+}
+
+int usock_domain(const struct file *f)
+{
+    const struct usock *s = f->priv;
+
+    return s->domain;
+}
+
+bool usock_flag(const struct file *f, enum usock_flag which)
+{
+    const struct usock *s = f->priv;
+
+    return which == USOCK_REUSEADDR ? s->reuseaddr
+           : which == USOCK_REUSEPORT ? s->reuseport : s->v6only;
+}
+
+int usock_set_flag(struct file *f, enum usock_flag which, bool on)
+{
+    struct usock *s = f->priv;
+
+    if (which == USOCK_REUSEADDR)
+        s->reuseaddr = on;
+    else if (which == USOCK_REUSEPORT)
+        s->reuseport = on;
+    else if (s->in_table)
+        return -EINVAL;         /* IPV6_V6ONLY only before bind */
+    else
+        s->v6only = on;
+    return 0;
+}
+
+int32_t usock_opt_get(const struct file *f, unsigned slot, int32_t dflt)
+{
+    const struct usock *s = f->priv;
+
+    if (slot >= USOCK_OPTS || !(s->opts_set & 1u << slot))
+        return dflt;
+    return s->opts[slot];
+}
+
+void usock_opt_set(struct file *f, unsigned slot, int32_t v)
+{
+    struct usock *s = f->priv;
+
+    if (slot >= USOCK_OPTS)
+        return;
+    s->opts[slot] = v;
+    s->opts_set |= 1u << slot;
 }
 
 bool usock_listening(const struct file *f)
@@ -691,15 +813,16 @@ void usock_peer_creds(const struct file *f, struct usock_creds *out)
 
 /* --- making them -------------------------------------------------------- */
 
-int usock_socket(struct task *t, int type, uint32_t flags, struct file **out)
+int usock_socket(struct task *t, int domain, int type, uint32_t flags,
+                 struct file **out)
 {
     struct usock *s;
     int err;
 
     if (type != USOCK_STREAM && type != USOCK_DGRAM &&
-        type != USOCK_SEQPACKET)
+        (type != USOCK_SEQPACKET || domain != USOCK_UNIX))
         return -ESOCKTNOSUPPORT;
-    err = usock_new(t, type, &s);
+    err = usock_new(t, domain, type, &s);
     if (err < 0)
         return err;
     err = usock_open_file(t, s, flags, out);
@@ -723,11 +846,11 @@ void usock_link(struct usock *a, struct usock *b)
 int usock_pair(struct task *t, int type, uint32_t flags, struct file **a,
                struct file **b)
 {
-    int err = usock_socket(t, type, flags, a);
+    int err = usock_socket(t, USOCK_UNIX, type, flags, a);
 
     if (err < 0)
         return err;
-    err = usock_socket(t, type, flags, b);
+    err = usock_socket(t, USOCK_UNIX, type, flags, b);
     if (err < 0) {
         vfs_file_put(*a);
         return err;

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AF_UNIX sockets inside the sandbox (core, kernel image): stream,
+ * Sockets inside the sandbox (core, kernel image). AF_UNIX: stream,
  * datagram and seqpacket sockets, unnamed, bound to a path in the VFS or
  * to an abstract name, connected in pairs, listening and accepting, with
- * descriptors and credentials passed alongside the data. They never reach
- * the host: a path-bound socket is a socket node in the file tree (on a
- * host mount, a socket node in the host directory nothing listens on).
+ * descriptors and credentials passed alongside the data. AF_INET and
+ * AF_INET6 on the loopback only (usock_inet.c): TCP as a stream, UDP as
+ * datagrams, between sockets of the sandbox bound to 127.0.0.0/8 or ::1
+ * (or the wildcard). None reaches the host: a path-bound socket is a
+ * socket node in the file tree (on a host mount, a socket node in the
+ * host directory nothing listens on), and no address leaves the box.
  *
  * Everything here runs under the process lock (task.h), as the rest of
  * ipc/ does; a blocking call sleeps through anon_wait and looks again.
@@ -22,13 +25,25 @@
 #define USOCK_DGRAM 2
 #define USOCK_SEQPACKET 5
 
-/* sun_path's bytes: (len) 0 is unnamed; a path keeps its NUL in (len)
- * (what getsockname reports after the family), an abstract name starts
- * with a NUL and is exactly (len) bytes. */
+/* Domains: Linux's numbers. */
+#define USOCK_UNIX 1
+#define USOCK_INET 2
+#define USOCK_INET6 10
+
+/*
+ * A socket's name. AF_UNIX: sun_path's bytes, (len) 0 is unnamed; a path
+ * keeps its NUL in (len) (what getsockname reports after the family), an
+ * abstract name starts with a NUL and is exactly (len) bytes. Inet:
+ * (ip) in IPv6 form (IPv4 as ::ffff:a.b.c.d) and (port) in host order;
+ * the socket's domain says how it is shown.
+ */
 #define USOCK_PATH_MAX 108
 struct usock_addr {
     uint32_t len;
     char path[USOCK_PATH_MAX + 1];   /* always NUL-terminated too */
+    uint16_t port;
+    uint8_t ip[16];
+    uint32_t flowinfo, scope_id;
 };
 
 /* What SCM_CREDENTIALS and SO_PEERCRED carry. */
@@ -49,21 +64,25 @@ struct usock_anc {
     struct file *files[USOCK_MAX_FDS];
 };
 
-/* socket(AF_UNIX, type) and socketpair(AF_UNIX, type); (flags)
+/* socket(domain, type) and socketpair(AF_UNIX, type); (flags)
  * O_NONBLOCK. -ESOCKTNOSUPPORT for another type. */
-int usock_socket(struct task *t, int type, uint32_t flags, struct file **out);
+int usock_socket(struct task *t, int domain, int type, uint32_t flags,
+                 struct file **out);
 int usock_pair(struct task *t, int type, uint32_t flags, struct file **a,
                struct file **b);
 bool file_is_usock(const struct file *f);
 
 /*
- * Names and connections. bind with (a)->len 0 picks an abstract name
- * (autobind). A path is resolved from the task's cwd and made as a socket
- * node (-EADDRINUSE when it exists). connect on a datagram socket sets
- * its default peer ((a) NULL: forgets it); on the others it connects to
- * a listener, waiting for room in its backlog unless O_NONBLOCK
- * (-EAGAIN). accept gives the oldest connection, (flags) O_NONBLOCK for
- * the new file, and the connecting socket's name in *(peer).
+ * Names and connections. AF_UNIX bind with (a)->len 0 picks an abstract
+ * name (autobind). A path is resolved from the task's cwd and made as a
+ * socket node (-EADDRINUSE when it exists). Inet bind takes a loopback or
+ * wildcard address (-EADDRNOTAVAIL for others) and port 0 for a free
+ * ephemeral one. connect on a datagram socket sets its default peer ((a)
+ * NULL: forgets it); on the others it connects to a listener, waiting
+ * for room in its backlog unless O_NONBLOCK (-EAGAIN; a non-blocking
+ * inet connect that succeeds says -EINPROGRESS, as TCP does). accept
+ * gives the oldest connection, (flags) O_NONBLOCK for the new file, and
+ * the connecting socket's name in *(peer).
  */
 int usock_bind(struct task *t, struct file *f, const struct usock_addr *a);
 int usock_listen(struct task *t, struct file *f, int backlog);
@@ -97,6 +116,18 @@ int usock_shutdown(struct file *f, int how);
 /* Socket options: the type, SO_ACCEPTCONN, SO_PASSCRED, the buffer sizes
  * SO_SNDBUF and SO_RCVBUF report, SO_ERROR (taken), SO_PEERCRED. */
 int usock_type(const struct file *f);
+int usock_domain(const struct file *f);
+/* Options that change inet binding: SO_REUSEADDR, SO_REUSEPORT,
+ * IPV6_V6ONLY (-EINVAL once bound). */
+enum usock_flag { USOCK_REUSEADDR, USOCK_REUSEPORT, USOCK_V6ONLY };
+bool usock_flag(const struct file *f, enum usock_flag which);
+int usock_set_flag(struct file *f, enum usock_flag which, bool on);
+/* (USOCK_OPTS) slots of plain values the shim keeps for other options
+ * (read back as set, no effect on the loopback); a slot never set reads
+ * as (dflt). An accepted socket starts with its listener's. */
+#define USOCK_OPTS 24
+int32_t usock_opt_get(const struct file *f, unsigned slot, int32_t dflt);
+void usock_opt_set(struct file *f, unsigned slot, int32_t v);
 bool usock_listening(const struct file *f);
 bool usock_passcred(const struct file *f);
 void usock_set_passcred(struct file *f, bool on);

@@ -32,6 +32,7 @@ enum usock_state { US_UNCONNECTED, US_LISTENING, US_CONNECTED };
 
 struct usock {
     uint32_t refs;          /* its file or accept queue, peers pointing here */
+    int domain;             /* USOCK_UNIX, USOCK_INET, USOCK_INET6 */
     int type;
     enum usock_state state;
     bool open;              /* its file (or a listener's queue) holds it */
@@ -50,6 +51,12 @@ struct usock {
     struct usock_creds peer_cred;   /* SO_PEERCRED */
     struct usock_addr name;
     bool in_table;          /* reachable by name (usock_name.c) */
+    bool reuseaddr, reuseport, v6only;     /* inet binding rules */
+    bool connecting;        /* TCP: connect said EINPROGRESS */
+    bool has_dest;          /* UDP: connect(2)ed to (dest) */
+    struct usock_addr dest;
+    uint32_t opts_set;      /* which of (opts) were set */
+    int32_t opts[USOCK_OPTS];
     bool by_node;           /* a path: found by (dev, ino) of its node */
     uint64_t dev, ino;
     struct usock *table_next;
@@ -61,8 +68,13 @@ struct usock {
 
 extern const struct file_ops usock_fops;
 
+static inline bool usock_is_inet(const struct usock *s)
+{
+    return s->domain != USOCK_UNIX;
+}
+
 /* A new socket with one reference, not yet open; the file for it. */
-int usock_new(struct task *t, int type, struct usock **out);
+int usock_new(struct task *t, int domain, int type, struct usock **out);
 int usock_open_file(struct task *t, struct usock *s, uint32_t flags,
                     struct file **out);
 void usock_get(struct usock *s);
@@ -89,5 +101,25 @@ int usock_wait(struct task *t, bool nonblock, int64_t *left);
 int usock_find(struct task *t, const struct usock_addr *a, int type,
                struct usock **out);
 void usock_unbind(struct usock *s);
+/* Add (s) to the kernel's list of named sockets as (a). */
+void usock_table_add(struct usock *s, const struct usock_addr *a);
+
+/* Inet names (usock_inet.c). bind; the listener a connect to (a)
+ * reaches; the UDP socket a datagram to (a) goes to (NULL: none, it is
+ * dropped); the name an unbound socket takes to send or connect to (a),
+ * and the local name a connection to (a) has. */
+int usock_inet_bind(struct task *t, struct usock *s,
+                    const struct usock_addr *a);
+/* listen: a port when (s) has none, -EADDRINUSE when another socket
+ * bound with SO_REUSEADDR to its port listens. */
+int usock_inet_listen(struct usock *s);
+/* A destination (a) as the loopback takes it (the wildcard is the
+ * loopback address): 0, or -ENETUNREACH for anywhere else. */
+int usock_inet_dest(struct usock *s, struct usock_addr *a);
+struct usock *usock_inet_listener(struct usock *s, const struct usock_addr *a);
+struct usock *usock_inet_udp(struct usock *s, const struct usock_addr *a);
+int usock_inet_autobind(struct usock *s, const struct usock_addr *to);
+void usock_inet_local(const struct usock *s, const struct usock_addr *to,
+                      struct usock_addr *out);
 
 #endif /* LBOX_CORE_IPC_USOCK_INTERNAL_H */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AF_UNIX socket names and connections (core, kernel image): bind,
- * listen, connect and accept. A named socket is on the kernel's list
+ * Socket names and connections (core, kernel image): bind, listen,
+ * connect and accept. A named socket is on the kernel's list
  * (k->usock_named) until it closes: an abstract name is found by its
  * bytes, a path by the node bind made (its device and inode number), so
  * a rename keeps it reachable and an unlink makes it unreachable, as on
- * Linux. The list holds no reference: a socket leaves it when it closes.
+ * Linux; an inet name by its address and port (usock_inet.c). The list
+ * holds no reference: a socket leaves it when it closes.
  */
 #include "core/ipc/anon.h"
 #include "core/ipc/usock_internal.h"
@@ -37,7 +38,7 @@ static struct usock *find_node(struct kernel *k, uint64_t dev, uint64_t ino)
     return NULL;
 }
 
-static void table_add(struct usock *s, const struct usock_addr *a)
+void usock_table_add(struct usock *s, const struct usock_addr *a)
 {
     s->name = *a;
     s->table_next = s->k->usock_named;
@@ -100,7 +101,7 @@ static int autobind(struct usock *s)
         for (int i = 5; i >= 1; i--, n >>= 4)
             a.path[i] = hex[n & 0xf];
         if (!find_abstract(s->k, &a, s->type)) {
-            table_add(s, &a);
+            usock_table_add(s, &a);
             return 0;
         }
     }
@@ -113,6 +114,8 @@ int usock_bind(struct task *t, struct file *f, const struct usock_addr *a)
     struct vfs_stat st;
     int err;
 
+    if (s->domain != USOCK_UNIX)
+        return usock_inet_bind(t, s, a);
     if (s->name.len && (!a->len || !a->path[0]))
         return -EINVAL;
     if (!a->len)
@@ -120,7 +123,7 @@ int usock_bind(struct task *t, struct file *f, const struct usock_addr *a)
     if (!a->path[0]) {
         if (find_abstract(t->k, a, s->type))
             return -EADDRINUSE;
-        table_add(s, a);
+        usock_table_add(s, a);
         return 0;
     }
     /* Linux makes the node before it looks whether the socket has a
@@ -144,7 +147,7 @@ int usock_bind(struct task *t, struct file *f, const struct usock_addr *a)
     s->by_node = true;
     s->dev = st.dev;
     s->ino = st.ino;
-    table_add(s, a);
+    usock_table_add(s, a);
     return 0;
 }
 
@@ -152,15 +155,47 @@ int usock_listen(struct task *t, struct file *f, int backlog)
 {
     struct usock *s = f->priv;
 
+    int err;
+
     if (s->type == USOCK_DGRAM)
         return -EOPNOTSUPP;
-    if (s->state == US_CONNECTED || !s->name.len)
+    if (s->state == US_CONNECTED || (!s->name.len && s->domain == USOCK_UNIX))
         return -EINVAL;
+    if (s->domain != USOCK_UNIX) {
+        err = usock_inet_listen(s);     /* a port for it, if it has none */
+        if (err < 0)
+            return err;
+    }
     s->backlog = (unsigned)backlog > SOMAXCONN ? SOMAXCONN
                                                : (uint32_t)backlog;
     s->state = US_LISTENING;
     usock_creds_of(t, &s->cred);
     usock_changed(s);       /* connects waiting for room may go on */
+    return 0;
+}
+
+/* A UDP socket's default destination: it takes datagrams from there
+ * only, and gets a local address for it. */
+static int connect_udp(struct usock *s, const struct usock_addr *a)
+{
+    struct usock_addr dst;
+    int err;
+
+    if (!a) {
+        s->has_dest = false;
+        usock_changed(s);
+        return 0;
+    }
+    dst = *a;
+    err = usock_inet_dest(s, &dst);
+    if (err == 0)
+        err = usock_inet_autobind(s, &dst);
+    if (err < 0)
+        return err;
+    usock_inet_local(s, &dst, &s->name);
+    s->dest = dst;
+    s->has_dest = true;
+    usock_changed(s);
     return 0;
 }
 
@@ -170,6 +205,8 @@ static int connect_dgram(struct task *t, struct usock *s,
     struct usock *d = NULL;
     int err;
 
+    if (s->domain != USOCK_UNIX)
+        return connect_udp(s, a);
     if (a) {
         err = usock_find(t, a, s->type, &d);
         if (err < 0)
@@ -188,28 +225,62 @@ static int connect_dgram(struct task *t, struct usock *s,
     return 0;
 }
 
+/* The listener a connect to (a) reaches, not referenced. */
+static int find_listener(struct task *t, struct usock *s,
+                         const struct usock_addr *a, struct usock **out)
+{
+    struct usock *l;
+    int err;
+
+    if (s->domain != USOCK_UNIX) {
+        l = a->port ? usock_inet_listener(s, a) : NULL;
+        if (!l)
+            return -ECONNREFUSED;
+        *out = l;
+        return 0;
+    }
+    err = usock_find(t, a, s->type, &l);
+    if (err < 0)
+        return err;
+    if (l->type != s->type)
+        return -EPROTOTYPE;
+    if (l->state != US_LISTENING)
+        return -ECONNREFUSED;
+    *out = l;
+    return 0;
+}
+
 int usock_connect(struct task *t, struct file *f, const struct usock_addr *a)
 {
     struct usock *s = f->priv, *l, *e, **tail;
     int64_t left = s->sndtimeo;
+    struct usock_addr dst;
     int err;
 
     if (s->type == USOCK_DGRAM)
         return connect_dgram(t, s, a);
     if (!a)
         return -EINVAL;
+    dst = *a;
+    if (s->domain != USOCK_UNIX) {
+        /* The second connect after one that said EINPROGRESS reports
+         * it done, as Linux's does; the next one EISCONN. */
+        if (s->connecting) {
+            s->connecting = false;
+            return 0;
+        }
+        err = usock_inet_dest(s, &dst);
+        if (err < 0)
+            return err;
+    }
     for (;;) {
         if (s->state == US_CONNECTED)
             return -EISCONN;
         if (s->state == US_LISTENING)
             return -EINVAL;
-        err = usock_find(t, a, s->type, &l);
+        err = find_listener(t, s, &dst, &l);
         if (err < 0)
             return err;
-        if (l->type != s->type)
-            return -EPROTOTYPE;
-        if (l->state != US_LISTENING)
-            return -ECONNREFUSED;
         /* Linux lets one more in than the backlog says. */
         if (l->queued <= l->backlog)
             break;
@@ -217,13 +288,26 @@ int usock_connect(struct task *t, struct file *f, const struct usock_addr *a)
         if (err < 0)
             return err;
     }
+    if (s->domain != USOCK_UNIX) {
+        err = usock_inet_autobind(s, &dst);
+        if (err < 0)
+            return err;
+        usock_inet_local(s, &dst, &s->name);
+    }
     /* The listener's end of the connection, queued for accept. */
-    err = usock_new(t, s->type, &e);
+    err = usock_new(t, l->domain, s->type, &e);
     if (err < 0)
         return err;
     e->cred = l->cred;
-    e->name = l->name;
+    if (l->domain != USOCK_UNIX)
+        usock_inet_local(l, &dst, &e->name);
+    else
+        e->name = l->name;
     e->passcred = l->passcred;
+    e->opts_set = l->opts_set;
+    memcpy(e->opts, l->opts, sizeof(e->opts));
+    e->sndbuf = l->sndbuf;
+    e->rcvbuf = l->rcvbuf;
     e->open = true;
     usock_link(s, e);
     for (tail = &l->queue; *tail; tail = &(*tail)->queue_next)
@@ -232,6 +316,12 @@ int usock_connect(struct task *t, struct file *f, const struct usock_addr *a)
     l->queued++;
     anon_changed(&l->gen);
     usock_changed(s);
+    /* A TCP connect that does not wait says it is under way; on the
+     * loopback it is done already. */
+    if (s->domain != USOCK_UNIX && (f->flags & O_NONBLOCK)) {
+        s->connecting = true;
+        return -EINPROGRESS;
+    }
     return 0;
 }
 
@@ -273,6 +363,12 @@ int usock_name(const struct file *f, bool peer, struct usock_addr *out)
 
     if (!peer) {
         *out = s->name;
+        return 0;
+    }
+    if (s->domain != USOCK_UNIX && s->type == USOCK_DGRAM) {
+        if (!s->has_dest)
+            return -ENOTCONN;
+        *out = s->dest;
         return 0;
     }
     if (s->state != US_CONNECTED || !s->peer)

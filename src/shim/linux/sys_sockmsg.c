@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Implements sendto(2), recvfrom(2), sendmsg(2) and recvmsg(2) on AF_UNIX
- * sockets (core/ipc/usock.h), with the ancillary data Linux passes on
- * them: SCM_RIGHTS (descriptors) and SCM_CREDENTIALS (pid, uid, gid).
+ * Implements sendto(2), recvfrom(2), sendmsg(2) and recvmsg(2) on the
+ * sandbox's sockets (core/ipc/usock.h), with the ancillary data Linux
+ * passes on AF_UNIX ones: SCM_RIGHTS (descriptors) and SCM_CREDENTIALS
+ * (pid, uid, gid). On TCP and UDP Linux ignores both, and so does this.
  */
 #include "core/fdtable.h"
 #include "shim/linux/fs/fs_util.h"
@@ -158,9 +159,7 @@ static long get_dest(struct task *t, struct file *f, gaddr_t uaddr,
         buf->len = 0;
         return len > 128 ? -EINVAL : 0;
     }
-    ret = sock_get_addr(t, uaddr, len, buf);
-    if (ret == 0 && !buf->len)
-        ret = -EINVAL;
+    ret = sock_get_dest(t, f, uaddr, len, buf);
     if (ret == 0)
         *to = buf;
     return ret;
@@ -203,7 +202,7 @@ long sys_recvfrom(struct task *t, const uint64_t a[6])
     } else {
         ret = recv_iov(t, f, &one, 1, (unsigned)a[3], &mflags, &from, NULL);
         if (ret >= 0 && a[4]) {
-            long err = sock_put_addr(t, &from, 0, a[4], a[5]);
+            long err = sock_put_addr(t, f, &from, 0, a[4], a[5]);
 
             if (err < 0)
                 ret = err;
@@ -357,7 +356,7 @@ long sys_sendmsg(struct task *t, const uint64_t a[6])
         ret = -EOPNOTSUPP;
     else
         ret = get_dest(t, f, m.name, m.namelen, &addr, &to);
-    if (ret == 0)
+    if (ret == 0 && usock_domain(f) == USOCK_UNIX)
         ret = get_control(t, &m, &anc);
     if (ret == 0)
         ret = after_send(t, f,
@@ -467,7 +466,7 @@ long sys_recvmsg(struct task *t, const uint64_t a[6])
                                &mflags);
 
         if (err == 0 && m.name)
-            err = sock_write_addr(t, &from, 0, m.name, &m.namelen);
+            err = sock_write_addr(t, f, &from, 0, m.name, &m.namelen);
         else
             m.namelen = 0;
         m.flags = mflags;
