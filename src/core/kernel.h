@@ -14,6 +14,7 @@
 #include <lbox/platform.h>
 
 #include "core/fs/vfs.h"
+#include "core/ipc/futex.h"
 #include "core/signal.h"
 #include "core/timer.h"
 #include "rt/rt.h"
@@ -24,7 +25,6 @@ struct mm;
 struct fdtable;
 struct vclock;
 struct clock_state;
-struct futex_waiter;
 struct usock;
 
 struct kernel {
@@ -90,7 +90,7 @@ struct process {
     struct rt_lock lock;      /* the process lock (task.h) */
     struct task *threads;     /* its threads, newest first */
     uint32_t nthreads;
-    struct futex_waiter *futex_q; /* guest futex waits (ipc/futex.c) */
+    struct futex_queue futex_q; /* guest futex waits (ipc/futex.c) */
 };
 
 /* One guest thread. */

@@ -2,8 +2,10 @@
 /*
  * Implements futex(2) for the Linux shim over lbox's own futexes
  * (core/ipc/futex.c): WAIT, WAKE, their BITSET forms, REQUEUE,
- * CMP_REQUEUE and WAKE_OP, private or not, with relative and absolute
- * timeouts. The PI operations are not served yet (-ENOSYS, logged).
+ * CMP_REQUEUE, WAKE_OP and the priority-inheritance operations (LOCK_PI,
+ * LOCK_PI2, TRYLOCK_PI, UNLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI),
+ * private or not, with relative and absolute timeouts; and the futex2
+ * calls futex_waitv(2), futex_wait(2), futex_wake(2), futex_requeue(2).
  */
 #include "core/clock.h"
 #include "core/ipc/futex.h"
@@ -15,10 +17,21 @@
 #define L_FUTEX_REQUEUE 3
 #define L_FUTEX_CMP_REQUEUE 4
 #define L_FUTEX_WAKE_OP 5
+#define L_FUTEX_LOCK_PI 6
+#define L_FUTEX_UNLOCK_PI 7
+#define L_FUTEX_TRYLOCK_PI 8
 #define L_FUTEX_WAIT_BITSET 9
 #define L_FUTEX_WAKE_BITSET 10
+#define L_FUTEX_WAIT_REQUEUE_PI 11
+#define L_FUTEX_CMP_REQUEUE_PI 12
+#define L_FUTEX_LOCK_PI2 13
 #define L_FUTEX_PRIVATE 128
 #define L_FUTEX_CLOCK_REALTIME 256
+#define L_FUTEX2_SIZE_U32 0x02
+#define L_FUTEX2_SIZE_MASK 0x03
+#define L_FUTEX2_PRIVATE 128
+#define L_CLOCK_REALTIME 0
+#define L_CLOCK_MONOTONIC 1
 
 static int futex_timeout(struct task *t, gaddr_t ts_addr, bool absolute,
                          bool realtime, int64_t *out)
@@ -115,7 +128,7 @@ long sys_futex(struct task *t, const uint64_t a[6])
     if (!mm_guest_range_ok(t->proc->mm, uaddr, 4))
         return -EFAULT;
     if ((op & L_FUTEX_CLOCK_REALTIME) && cmd != L_FUTEX_WAIT_BITSET &&
-        cmd != L_FUTEX_WAIT)
+        cmd != L_FUTEX_WAIT_REQUEUE_PI && cmd != L_FUTEX_LOCK_PI2)
         return -ENOSYS;
     switch (cmd) {
     case L_FUTEX_WAIT:
@@ -160,12 +173,150 @@ long sys_futex(struct task *t, const uint64_t a[6])
             woke += futex_wake(t, uaddr2, nr2 < 0 ? 0 : nr2,
                                FUTEX_BITSET_ANY);
         return woke;
+    case L_FUTEX_LOCK_PI:
+    case L_FUTEX_LOCK_PI2:
+    case L_FUTEX_TRYLOCK_PI:
+        /* Absolute; LOCK_PI's on CLOCK_REALTIME always. */
+        err = futex_timeout(t, cmd == L_FUTEX_TRYLOCK_PI ? 0 : a[3], true,
+                            cmd == L_FUTEX_LOCK_PI ||
+                            (op & L_FUTEX_CLOCK_REALTIME), &timeout);
+        if (err < 0)
+            return err;
+        err = futex_lock_pi(t, uaddr, timeout, cmd == L_FUTEX_TRYLOCK_PI);
+        return err == -EINTR ? -ERESTARTNOINTR : err;
+    case L_FUTEX_UNLOCK_PI:
+        return futex_unlock_pi(t, uaddr);
+    case L_FUTEX_WAIT_REQUEUE_PI:
+        if (!word_ok(t, uaddr2))
+            return (uaddr2 & 3) ? -EINVAL : -EFAULT;
+        /* Linux takes no bitset here: (val3) is not looked at. */
+        err = futex_timeout(t, a[3], true, op & L_FUTEX_CLOCK_REALTIME,
+                            &timeout);
+        if (err < 0)
+            return err;
+        err = futex_wait_requeue_pi(t, uaddr, val, uaddr2, timeout);
+        if (err == -EINTR)
+            return shim_signal_pending(t) ? -ERESTARTNOINTR : -EAGAIN;
+        return err;
+    case L_FUTEX_CMP_REQUEUE_PI:
+        if (val != 1 || nr2 < 0)
+            return -EINVAL;
+        if (!word_ok(t, uaddr2))
+            return (uaddr2 & 3) ? -EINVAL : -EFAULT;
+        if (copy_from_guest(t, &cur, uaddr, 4) < 0)
+            return -EFAULT;
+        if (cur != val3)
+            return -EAGAIN;
+        return futex_requeue_pi(t, uaddr, uaddr2, nr2);
     default:
-        if (!shim_proc(t)->warned[202]) {
-            shim_proc(t)->warned[202] = 1;
-            rt_log("lbox: futex operation %d is not supported yet: "
-                   "returning ENOSYS\n", cmd);
-        }
-        return -ENOSYS;
+        return -ENOSYS;     /* FUTEX_FD and unknown: Linux's answer */
     }
+}
+
+/* futex2 flags for a 32-bit word: FUTEX2_SIZE_U32 and maybe
+ * FUTEX2_PRIVATE, nothing else (NUMA, other sizes: -EINVAL). */
+static bool futex2_flags_ok(uint64_t flags)
+{
+    return (flags & L_FUTEX2_SIZE_MASK) == L_FUTEX2_SIZE_U32 &&
+           !(flags & ~(uint64_t)(L_FUTEX2_SIZE_MASK | L_FUTEX2_PRIVATE));
+}
+
+/* A futex2 absolute timeout on (clockid): monotonic or realtime. */
+static int futex2_timeout(struct task *t, gaddr_t ts, uint64_t clockid,
+                          int64_t *out)
+{
+    *out = -1;
+    if (!ts)
+        return 0;
+    if (clockid != L_CLOCK_MONOTONIC && clockid != L_CLOCK_REALTIME)
+        return -EINVAL;
+    return futex_timeout(t, ts, true, clockid == L_CLOCK_REALTIME, out);
+}
+
+struct l_futex_waitv {
+    uint64_t val, uaddr;
+    uint32_t flags, reserved;
+};
+
+/* (n) struct futex_waitv from the guest, checked as Linux does. */
+static long get_waitv(struct task *t, gaddr_t uwaiters, uint32_t n,
+                      uint64_t *uaddrs, uint32_t *vals)
+{
+    struct l_futex_waitv w;
+
+    for (uint32_t i = 0; i < n; i++) {
+        if (copy_from_guest(t, &w, uwaiters + i * sizeof(w), sizeof(w)) < 0)
+            return -EFAULT;
+        if (!futex2_flags_ok(w.flags) || w.reserved || w.val > UINT32_MAX ||
+            (w.uaddr & 3))
+            return -EINVAL;
+        if (!mm_guest_range_ok(t->proc->mm, w.uaddr, 4))
+            return -EFAULT;
+        uaddrs[i] = w.uaddr;
+        vals[i] = (uint32_t)w.val;
+    }
+    return 0;
+}
+
+long sys_futex_waitv(struct task *t, const uint64_t a[6])
+{
+    uint32_t n = (uint32_t)a[1], vals[FUTEX_WAITV_MAX];
+    uint64_t uaddrs[FUTEX_WAITV_MAX];
+    int64_t timeout;
+    long err;
+
+    if (a[2] || !a[0] || n == 0 || n > FUTEX_WAITV_MAX)
+        return -EINVAL;
+    err = futex2_timeout(t, a[3], a[4], &timeout);
+    if (err == 0)
+        err = get_waitv(t, a[0], n, uaddrs, vals);
+    if (err == 0)
+        err = futex_waitv(t, uaddrs, vals, n, timeout);
+    return err == -EINTR ? -ERESTARTSYS : err;
+}
+
+/* futex_wait(uaddr, val, mask, flags, timeout, clockid) */
+long sys_futex_wait(struct task *t, const uint64_t a[6])
+{
+    int64_t timeout;
+    long err;
+
+    if (!futex2_flags_ok(a[3]) || a[1] > UINT32_MAX || !(uint32_t)a[2])
+        return -EINVAL;
+    if (!word_ok(t, a[0]))
+        return (a[0] & 3) ? -EINVAL : -EFAULT;
+    err = futex2_timeout(t, a[4], a[5], &timeout);
+    if (err < 0)
+        return err;
+    return futex_wait_call(t, a[0], (uint32_t)a[1], (uint32_t)a[2], timeout);
+}
+
+/* futex_wake(uaddr, mask, nr, flags) */
+long sys_futex_wake(struct task *t, const uint64_t a[6])
+{
+    if (!futex2_flags_ok(a[3]) || !(uint32_t)a[1])
+        return -EINVAL;
+    if (!word_ok(t, a[0]))
+        return (a[0] & 3) ? -EINVAL : -EFAULT;
+    return futex_wake(t, a[0], (int)MIN(a[2], 0x7fffffffu), (uint32_t)a[1]);
+}
+
+/* futex_requeue(waiters[2], flags, nr_wake, nr_requeue): waiters[0]'s
+ * value compared, as FUTEX_CMP_REQUEUE does. */
+long sys_futex_requeue(struct task *t, const uint64_t a[6])
+{
+    uint64_t uaddrs[2];
+    uint32_t vals[2], cur;
+    long err;
+
+    if (a[1] || (int)a[2] < 0 || (int)a[3] < 0)
+        return -EINVAL;
+    err = get_waitv(t, a[0], 2, uaddrs, vals);
+    if (err < 0)
+        return err;
+    if (copy_from_guest(t, &cur, uaddrs[0], 4) < 0)
+        return -EFAULT;
+    if (cur != vals[0])
+        return -EAGAIN;
+    return futex_requeue(t, uaddrs[0], (int)a[2], uaddrs[1], (int)a[3]);
 }
