@@ -207,7 +207,8 @@ static int send_target(struct task *t, struct usock *s,
     from->port = 0;
     if (s->shut_wr)
         return -EPIPE;
-    if (s->type == USOCK_STREAM && to)
+    /* TCP ignores an address on a connected socket; AF_UNIX refuses. */
+    if (s->type == USOCK_STREAM && to && !usock_is_inet(s))
         return s->state == US_CONNECTED ? -EISCONN : -EOPNOTSUPP;
     if (connection(s)) {
         if (s->state != US_CONNECTED)
@@ -272,6 +273,11 @@ static int meta_for(struct task *t, struct usock *s, struct usock *d,
     if (named)
         m->from = *from;
     m->has_creds = creds;
+    if (anc && anc->has_ip) {
+        m->has_ip = true;
+        m->hoplimit = (int16_t)anc->hoplimit;
+        m->tclass = (int16_t)anc->tclass;
+    }
     if (anc && anc->has_creds) {
         m->creds = anc->creds;
     } else {
@@ -326,6 +332,22 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
     while (ret == 0 && d) {
         struct usock_meta *m = NULL;
 
+        /* A reset (the peer closed with data unread) ends TCP sends. */
+        if (usock_is_inet(s) && s->err) {
+            ret = -s->err;
+            s->err = 0;
+            break;
+        }
+        /* TCP to a peer that closed: the first send goes, as much as
+         * the send buffer holds (the peer's reset comes back as
+         * ECONNRESET at the next call), then EPIPE. */
+        if (usock_is_inet(s) && connection(s) && !s->shut_wr && !d->open &&
+            !s->reset_sent) {
+            s->reset_sent = true;
+            s->err = ECONNRESET;
+            done += MIN(n - done, (size_t)MAX(s->sndbuf / 2, 1u));
+            break;
+        }
         if (s->shut_wr || (connection(s) && (!d->open || d->shut_rd))) {
             ret = -EPIPE;
             break;
@@ -496,6 +518,11 @@ static long recv_record(struct usock *s, uint8_t *dst, size_t n,
         anc->has_creds = true;
         anc->creds = m && m->has_creds ? m->creds : g_nobody;
     }
+    if (m && anc && m->has_ip) {
+        anc->has_ip = true;
+        anc->hoplimit = m->hoplimit;
+        anc->tclass = m->tclass;
+    }
     if (m)
         take_files(m, anc, peek);
     if (!peek) {
@@ -535,7 +562,7 @@ long usock_recv(struct task *t, struct file *f, void *buf, size_t n,
     }
     if (anc) {
         anc->nfiles = 0;
-        anc->has_creds = false;
+        anc->has_creds = anc->has_ip = false;
     }
     if (s->state == US_LISTENING)
         return -EINVAL;
@@ -686,6 +713,13 @@ int usock_type(const struct file *f)
     return s->type;
 }
 
+int usock_protocol(const struct file *f)
+{
+    const struct usock *s = f->priv;
+
+    return s->proto;
+}
+
 int usock_domain(const struct file *f)
 {
     const struct usock *s = f->priv;
@@ -813,8 +847,8 @@ void usock_peer_creds(const struct file *f, struct usock_creds *out)
 
 /* --- making them -------------------------------------------------------- */
 
-int usock_socket(struct task *t, int domain, int type, uint32_t flags,
-                 struct file **out)
+int usock_socket(struct task *t, int domain, int type, int proto,
+                 uint32_t flags, struct file **out)
 {
     struct usock *s;
     int err;
@@ -825,6 +859,7 @@ int usock_socket(struct task *t, int domain, int type, uint32_t flags,
     err = usock_new(t, domain, type, &s);
     if (err < 0)
         return err;
+    s->proto = proto;
     err = usock_open_file(t, s, flags, out);
     if (err < 0)
         usock_put(s);
@@ -846,11 +881,11 @@ void usock_link(struct usock *a, struct usock *b)
 int usock_pair(struct task *t, int type, uint32_t flags, struct file **a,
                struct file **b)
 {
-    int err = usock_socket(t, USOCK_UNIX, type, flags, a);
+    int err = usock_socket(t, USOCK_UNIX, type, 0, flags, a);
 
     if (err < 0)
         return err;
-    err = usock_socket(t, USOCK_UNIX, type, flags, b);
+    err = usock_socket(t, USOCK_UNIX, type, 0, flags, b);
     if (err < 0) {
         vfs_file_put(*a);
         return err;

@@ -55,19 +55,25 @@ struct usock_creds {
 /* Descriptors and credentials sent with data, or received with it. On
  * send, usock_send takes the files' references whatever it returns; on
  * receive the caller gets them referenced. (has_creds) on receive: the
- * socket asked for them (SO_PASSCRED). */
+ * socket asked for them (SO_PASSCRED). A UDP datagram's hop limit and
+ * traffic class go with it from the sender's (its options or the
+ * message's) to the receiver's (has_ip). */
 #define USOCK_MAX_FDS 253       /* SCM_MAX_FD */
 struct usock_anc {
     uint32_t nfiles;
-    bool has_creds;
+    bool has_creds, has_ip;
     struct usock_creds creds;
+    int32_t hoplimit, tclass;
     struct file *files[USOCK_MAX_FDS];
 };
 
-/* socket(domain, type) and socketpair(AF_UNIX, type); (flags)
- * O_NONBLOCK. -ESOCKTNOSUPPORT for another type. */
-int usock_socket(struct task *t, int domain, int type, uint32_t flags,
-                 struct file **out);
+/* socket(domain, type, proto) and socketpair(AF_UNIX, type); (flags)
+ * O_NONBLOCK. -ESOCKTNOSUPPORT for another type. (proto) is what
+ * SO_PROTOCOL reports; inet sockets of different ones (UDP, UDP-Lite)
+ * have ports of their own and reach only each other. */
+int usock_socket(struct task *t, int domain, int type, int proto,
+                 uint32_t flags, struct file **out);
+int usock_protocol(const struct file *f);
 int usock_pair(struct task *t, int type, uint32_t flags, struct file **a,
                struct file **b);
 bool file_is_usock(const struct file *f);
@@ -125,7 +131,7 @@ int usock_set_flag(struct file *f, enum usock_flag which, bool on);
 /* (USOCK_OPTS) slots of plain values the shim keeps for other options
  * (read back as set, no effect on the loopback); a slot never set reads
  * as (dflt). An accepted socket starts with its listener's. */
-#define USOCK_OPTS 24
+#define USOCK_OPTS 32
 int32_t usock_opt_get(const struct file *f, unsigned slot, int32_t dflt);
 void usock_opt_set(struct file *f, unsigned slot, int32_t v);
 bool usock_listening(const struct file *f);

@@ -54,6 +54,7 @@ static bool taken(const struct usock *s, const uint8_t ip[16], uint16_t port)
 {
     for (const struct usock *o = s->k->usock_named; o; o = o->table_next) {
         if (o == s || !usock_is_inet(o) || o->type != s->type ||
+            o->proto != s->proto ||
             o->name.port != port)
             continue;
         if (!reaches(s->domain, s->v6only, ip, o->name.ip) &&
@@ -126,15 +127,16 @@ int usock_inet_dest(struct usock *s, struct usock_addr *a)
     return 0;
 }
 
-/* The bound socket of (type) that takes what goes to (a): one bound to
- * exactly that address first, then a wildcard one. */
-static struct usock *find(struct kernel *k, int type, bool listening,
-                          const struct usock_addr *a)
+/* The bound socket of (type) and (proto) that takes what goes to (a):
+ * one bound to exactly that address first, then a wildcard one. */
+static struct usock *find(struct kernel *k, int type, int proto,
+                          bool listening, const struct usock_addr *a)
 {
     struct usock *wild = NULL;
 
     for (struct usock *o = k->usock_named; o; o = o->table_next) {
-        if (!usock_is_inet(o) || o->type != type || o->name.port != a->port ||
+        if (!usock_is_inet(o) || o->type != type || o->proto != proto ||
+            o->name.port != a->port ||
             (listening && o->state != US_LISTENING) ||
             !reaches(o->domain, o->v6only, o->name.ip, a->ip))
             continue;
@@ -148,12 +150,12 @@ static struct usock *find(struct kernel *k, int type, bool listening,
 
 struct usock *usock_inet_listener(struct usock *s, const struct usock_addr *a)
 {
-    return find(s->k, s->type, true, a);
+    return find(s->k, s->type, s->proto, true, a);
 }
 
 struct usock *usock_inet_udp(struct usock *s, const struct usock_addr *a)
 {
-    return find(s->k, USOCK_DGRAM, false, a);
+    return find(s->k, USOCK_DGRAM, s->proto, false, a);
 }
 
 void usock_inet_local(const struct usock *s, const struct usock_addr *to,

@@ -22,8 +22,9 @@ struct usock_meta {
     struct usock_meta *next;
     uint64_t pos, end;
     struct usock_addr from;
-    bool has_creds;
+    bool has_creds, has_ip;
     struct usock_creds creds;
+    int16_t hoplimit, tclass;   /* a UDP datagram's */
     uint32_t nfiles;
     struct file *files[];
 };
@@ -34,6 +35,7 @@ struct usock {
     uint32_t refs;          /* its file or accept queue, peers pointing here */
     int domain;             /* USOCK_UNIX, USOCK_INET, USOCK_INET6 */
     int type;
+    int proto;              /* the socket(2) protocol (IPPROTO_UDPLITE...) */
     enum usock_state state;
     bool open;              /* its file (or a listener's queue) holds it */
     bool shut_rd, shut_wr;
@@ -53,6 +55,7 @@ struct usock {
     bool in_table;          /* reachable by name (usock_name.c) */
     bool reuseaddr, reuseport, v6only;     /* inet binding rules */
     bool connecting;        /* TCP: connect said EINPROGRESS */
+    bool reset_sent;        /* TCP: sent once to a peer that closed */
     bool has_dest;          /* UDP: connect(2)ed to (dest) */
     struct usock_addr dest;
     uint32_t opts_set;      /* which of (opts) were set */

@@ -298,6 +298,7 @@ int usock_connect(struct task *t, struct file *f, const struct usock_addr *a)
     err = usock_new(t, l->domain, s->type, &e);
     if (err < 0)
         return err;
+    e->proto = l->proto;
     e->cred = l->cred;
     if (l->domain != USOCK_UNIX)
         usock_inet_local(l, &dst, &e->name);

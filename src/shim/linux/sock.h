@@ -38,6 +38,14 @@ long sock_put_addr(struct task *t, const struct file *f,
                    const struct usock_addr *a, uint32_t unnamed_len,
                    gaddr_t uaddr, gaddr_t ulen);
 
+/* What a UDP datagram from (f) carries unless its message says
+ * otherwise: the hop limit and traffic class its options set
+ * (sys_sockopt.c). Whether (f) asked to receive them. */
+void sock_ip_defaults(const struct file *f, struct usock_anc *anc);
+enum sock_want { SOCK_WANT_HOPLIMIT, SOCK_WANT_TCLASS, SOCK_WANT_TTL,
+                 SOCK_WANT_TOS };
+bool sock_wants(const struct file *f, enum sock_want which);
+
 /* A wait a signal cut short restarts (SA_RESTART) unless the socket has
  * a timeout for it (SO_RCVTIMEO, SO_SNDTIMEO), as on Linux. */
 static inline long sock_intr(const struct file *f, bool send, long ret)

@@ -23,6 +23,7 @@
 #define L_IPPROTO_TCP 6
 #define L_IPPROTO_UDP 17
 #define L_IPPROTO_ICMPV6 58
+#define L_IPPROTO_UDPLITE 136
 #define L_SOCKADDR_MAX 128      /* sizeof(struct sockaddr_storage) */
 
 /* A socket type word: the type, *(flags) the creation flags, or -EINVAL
@@ -73,8 +74,10 @@ static long no_raw(struct task *t, bool ping)
     return ping ? -EACCES : -EPERM;
 }
 
-/* The type of an inet socket of (type) and (proto): TCP and UDP. */
-static int inet_type(struct task *t, int type, int proto)
+/* The protocol of an inet socket of (type) asking for (proto): TCP,
+ * UDP or UDP-Lite (UDP with a checksum over part of the datagram, which
+ * the loopback never corrupts). */
+static int inet_proto(struct task *t, int type, int proto)
 {
     if (type == L_SOCK_RAW)
         return (int)no_raw(t, false);
@@ -83,10 +86,13 @@ static int inet_type(struct task *t, int type, int proto)
         return (int)no_raw(t, true);
     if (type != USOCK_STREAM && type != USOCK_DGRAM)
         return -ESOCKTNOSUPPORT;
-    if (proto != 0 && proto != (type == USOCK_STREAM ? L_IPPROTO_TCP
-                                                     : L_IPPROTO_UDP))
-        return -EPROTONOSUPPORT;
-    return type;
+    if (type == USOCK_STREAM && (proto == 0 || proto == L_IPPROTO_TCP))
+        return L_IPPROTO_TCP;
+    if (type == USOCK_DGRAM && (proto == 0 || proto == L_IPPROTO_UDP))
+        return L_IPPROTO_UDP;
+    if (type == USOCK_DGRAM && proto == L_IPPROTO_UDPLITE)
+        return L_IPPROTO_UDPLITE;
+    return -EPROTONOSUPPORT;
 }
 
 long sys_socket(struct task *t, const uint64_t a[6])
@@ -103,16 +109,17 @@ long sys_socket(struct task *t, const uint64_t a[6])
     if (type < 0)
         return type;
     if (domain != L_AF_UNIX) {
-        type = inet_type(t, type, proto);
-        if (type < 0)
-            return type;
+        proto = inet_proto(t, type, proto);
+        if (proto < 0)
+            return proto;
     } else {
         if (type == L_SOCK_RAW)
             type = USOCK_DGRAM;         /* Linux's AF_UNIX does the same */
         if (proto != 0 && proto != L_AF_UNIX)
             return -EPROTONOSUPPORT;
+        proto = 0;
     }
-    err = usock_socket(t, domain, type,
+    err = usock_socket(t, domain, type, proto,
                        flags & L_SOCK_NONBLOCK ? O_NONBLOCK : 0, &f);
     if (err < 0)
         return err;

@@ -3,7 +3,11 @@
  * Implements sendto(2), recvfrom(2), sendmsg(2) and recvmsg(2) on the
  * sandbox's sockets (core/ipc/usock.h), with the ancillary data Linux
  * passes on AF_UNIX ones: SCM_RIGHTS (descriptors) and SCM_CREDENTIALS
- * (pid, uid, gid). On TCP and UDP Linux ignores both, and so does this.
+ * (pid, uid, gid). On TCP and UDP Linux ignores both, and so does this;
+ * a UDP datagram carries its hop limit and traffic class (IP_TTL, IP_TOS,
+ * IPV6_HOPLIMIT, IPV6_TCLASS, per message or from the sender's options)
+ * to a receiver that asks for them (IP_RECVTTL, IP_RECVTOS,
+ * IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS).
  */
 #include "core/fdtable.h"
 #include "shim/linux/fs/fs_util.h"
@@ -11,6 +15,12 @@
 #include "shim/linux/syscalls.h"
 
 #define L_SOL_SOCKET 1
+#define L_SOL_IP 0
+#define L_SOL_IPV6 41
+#define L_IP_TOS 1
+#define L_IP_TTL 2
+#define L_IPV6_HOPLIMIT 52
+#define L_IPV6_TCLASS 67
 #define L_SCM_RIGHTS 1
 #define L_SCM_CREDENTIALS 2
 #define L_MSG_OOB 0x1
@@ -42,6 +52,11 @@ struct l_cmsghdr {
     uint64_t len;
     int32_t level, type;
 };
+
+static bool is_udp(const struct file *f)
+{
+    return usock_domain(f) != USOCK_UNIX && usock_type(f) == USOCK_DGRAM;
+}
 
 static long after_send(struct task *t, struct file *f, long ret,
                        unsigned flags)
@@ -171,6 +186,7 @@ long sys_sendto(struct task *t, const uint64_t a[6])
     unsigned flags = (unsigned)a[3];
     const struct usock_addr *to;
     struct usock_addr addr;
+    struct usock_anc *anc = NULL;
     struct file *f;
     long ret = sock_get(t, (int)a[0], &f);
 
@@ -180,9 +196,17 @@ long sys_sendto(struct task *t, const uint64_t a[6])
         ret = -EOPNOTSUPP;
     else
         ret = get_dest(t, f, a[4], (uint32_t)a[5], &addr, &to);
+    if (ret == 0 && is_udp(f)) {
+        anc = rt_heap_zalloc(task_heap(t), sizeof(*anc));
+        if (anc)
+            sock_ip_defaults(f, anc);
+        else
+            ret = -ENOMEM;
+    }
     if (ret == 0)
-        ret = after_send(t, f, send_iov(t, f, &one, 1, flags, to, NULL),
+        ret = after_send(t, f, send_iov(t, f, &one, 1, flags, to, anc),
                          flags);
+    rt_heap_free(task_heap(t), anc);
     vfs_file_put(f);
     return ret;
 }
@@ -253,13 +277,48 @@ static long creds_check(struct task *t, const struct usock_creds *c)
     return 0;
 }
 
+/* A UDP datagram's IP_TTL/IPV6_HOPLIMIT or IP_TOS/IPV6_TCLASS: an int
+ * from 0 to 255, or -1 for the socket's (IP_TOS may be one byte). */
+static long parse_ip_cmsg(const struct file *f, const struct l_cmsghdr *h,
+                          const uint8_t *data, struct usock_anc *anc)
+{
+    size_t n = (size_t)(h->len - CMSG_HDR);
+    bool v6 = usock_domain(f) == USOCK_INET6;
+    bool hop = v6 ? h->type == L_IPV6_HOPLIMIT : h->type == L_IP_TTL;
+    int32_t v;
+
+    if ((v6 && h->level != L_SOL_IPV6) || (!v6 && h->level != L_SOL_IP))
+        return 0;
+    if (!hop && h->type != (v6 ? L_IPV6_TCLASS : L_IP_TOS))
+        return -EINVAL;     /* IP_PKTINFO and the rest: not served */
+    if (!v6 && !hop && n == 1) {
+        anc->tclass = data[0];
+        return 0;
+    }
+    if (n != sizeof(v))
+        return -EINVAL;
+    memcpy(&v, data, sizeof(v));
+    if (v < -1 || v > 255 || (!v6 && hop && v < 1))
+        return -EINVAL;
+    if (v == -1)
+        return 0;           /* the socket's own, already in (anc) */
+    if (hop)
+        anc->hoplimit = v;
+    else
+        anc->tclass = v;
+    return 0;
+}
+
 /* One control message of (m) at (h), its data at (data). */
-static long parse_cmsg(struct task *t, const struct l_cmsghdr *h,
-                       const uint8_t *data, struct usock_anc *anc)
+static long parse_cmsg(struct task *t, const struct file *f,
+                       const struct l_cmsghdr *h, const uint8_t *data,
+                       struct usock_anc *anc)
 {
     size_t n = (size_t)(h->len - CMSG_HDR);
 
-    if (h->level != L_SOL_SOCKET)
+    if (is_udp(f))
+        return parse_ip_cmsg(f, h, data, anc);
+    if (h->level != L_SOL_SOCKET || usock_domain(f) != USOCK_UNIX)
         return 0;
     switch (h->type) {
     case L_SCM_RIGHTS:
@@ -287,26 +346,30 @@ static long parse_cmsg(struct task *t, const struct l_cmsghdr *h,
     }
 }
 
-/* The control messages of (m), in *(out) (NULL: none; free it with
- * anc_free). */
-static long get_control(struct task *t, const struct l_msghdr *m,
-                        struct usock_anc **out)
+/* The control messages of (m) for socket (f), in *(out) (NULL: none;
+ * free it). A UDP datagram always has some: its IP fields. */
+static long get_control(struct task *t, const struct file *f,
+                        const struct l_msghdr *m, struct usock_anc **out)
 {
     struct usock_anc *anc;
     uint8_t *buf;
     long ret = 0;
 
     *out = NULL;
-    if (m->controllen < CMSG_HDR)
+    if (m->controllen < CMSG_HDR && !is_udp(f))
         return 0;
     if (m->controllen > CONTROL_MAX)
         return -ENOBUFS;
-    buf = rt_heap_alloc(task_heap(t), (size_t)m->controllen);
+    buf = rt_heap_alloc(task_heap(t), (size_t)MAX(m->controllen, 1));
     anc = rt_heap_zalloc(task_heap(t), sizeof(*anc));
     if (!buf || !anc) {
         ret = -ENOMEM;
         goto out;
     }
+    if (is_udp(f))
+        sock_ip_defaults(f, anc);
+    if (m->controllen < CMSG_HDR)
+        goto out;
     if (copy_from_guest(t, buf, m->control, (size_t)m->controllen) < 0) {
         ret = -EFAULT;
         goto out;
@@ -319,7 +382,7 @@ static long get_control(struct task *t, const struct l_msghdr *m,
             ret = -EINVAL;
             goto out;
         }
-        ret = parse_cmsg(t, &h, buf + off + CMSG_HDR, anc);
+        ret = parse_cmsg(t, f, &h, buf + off + CMSG_HDR, anc);
         if (ret < 0)
             goto out;
         off += CMSG_ALIGN8(h.len);
@@ -356,8 +419,8 @@ long sys_sendmsg(struct task *t, const uint64_t a[6])
         ret = -EOPNOTSUPP;
     else
         ret = get_dest(t, f, m.name, m.namelen, &addr, &to);
-    if (ret == 0 && usock_domain(f) == USOCK_UNIX)
-        ret = get_control(t, &m, &anc);
+    if (ret == 0)
+        ret = get_control(t, f, &m, &anc);
     if (ret == 0)
         ret = after_send(t, f,
                          send_iov(t, f, iov, m.iovlen, flags, to, anc), flags);
@@ -370,10 +433,10 @@ out:
 
 /* Append one control message to (buf) of (cap) bytes at *(used), cut
  * (MSG_CTRUNC) where it does not fit, as Linux's put_cmsg does. */
-static void put_cmsg(uint8_t *buf, size_t cap, size_t *used, int type,
-                     const void *data, size_t len, int *mflags)
+static void put_cmsg(uint8_t *buf, size_t cap, size_t *used, int level,
+                     int type, const void *data, size_t len, int *mflags)
 {
-    struct l_cmsghdr h = {CMSG_HDR + len, L_SOL_SOCKET, type};
+    struct l_cmsghdr h = {CMSG_HDR + len, level, type};
     size_t room = cap - *used;
 
     if (room < CMSG_HDR) {
@@ -389,13 +452,38 @@ static void put_cmsg(uint8_t *buf, size_t cap, size_t *used, int type,
     *used += (size_t)MIN(CMSG_ALIGN8(h.len), (uint64_t)room);
 }
 
+/* A UDP datagram's IP fields the receiver (f) asked for, in Linux's
+ * order: the hop limit (TTL), then the traffic class (TOS, one byte). */
+static void put_ip_cmsgs(const struct file *f, const struct usock_anc *anc,
+                         uint8_t *buf, size_t cap, size_t *used, int *mflags)
+{
+    uint8_t tos = (uint8_t)anc->tclass;
+
+    if (usock_domain(f) == USOCK_INET6) {
+        if (sock_wants(f, SOCK_WANT_HOPLIMIT))
+            put_cmsg(buf, cap, used, L_SOL_IPV6, L_IPV6_HOPLIMIT,
+                     &anc->hoplimit, 4, mflags);
+        if (sock_wants(f, SOCK_WANT_TCLASS))
+            put_cmsg(buf, cap, used, L_SOL_IPV6, L_IPV6_TCLASS,
+                     &anc->tclass, 4, mflags);
+        return;
+    }
+    if (sock_wants(f, SOCK_WANT_TOS))
+        put_cmsg(buf, cap, used, L_SOL_IP, L_IP_TOS, &tos, 1, mflags);
+    if (sock_wants(f, SOCK_WANT_TTL))
+        put_cmsg(buf, cap, used, L_SOL_IP, L_IP_TTL, &anc->hoplimit, 4,
+                 mflags);
+}
+
 /*
  * What came with the data, as control messages in the guest's buffer:
- * credentials, then as many descriptors as fit (the rest closed and
- * MSG_CTRUNC set). Writes the length used back into (m).
+ * credentials, a datagram's IP fields, then as many descriptors as fit
+ * (the rest closed and MSG_CTRUNC set). Writes the length used back
+ * into (m).
  */
-static long put_control(struct task *t, struct l_msghdr *m,
-                        struct usock_anc *anc, bool cloexec, int *mflags)
+static long put_control(struct task *t, const struct file *f,
+                        struct l_msghdr *m, struct usock_anc *anc,
+                        bool cloexec, int *mflags)
 {
     size_t cap = m->control ? (size_t)MIN(m->controllen, CONTROL_MAX) : 0;
     size_t used = 0, fdmax;
@@ -410,8 +498,10 @@ static long put_control(struct task *t, struct l_msghdr *m,
         goto out;
     }
     if (anc->has_creds)
-        put_cmsg(buf, cap, &used, L_SCM_CREDENTIALS, &anc->creds,
-                 sizeof(anc->creds), mflags);
+        put_cmsg(buf, cap, &used, L_SOL_SOCKET, L_SCM_CREDENTIALS,
+                 &anc->creds, sizeof(anc->creds), mflags);
+    if (anc->has_ip)
+        put_ip_cmsgs(f, anc, buf, cap, &used, mflags);
     fdmax = cap - used > CMSG_HDR ? (cap - used - CMSG_HDR) / 4 : 0;
     for (; i < anc->nfiles && i < fdmax; i++) {
         long fd = shim_install_one(t, anc->files[i], cloexec);
@@ -422,7 +512,8 @@ static long put_control(struct task *t, struct l_msghdr *m,
         fds[i] = (int32_t)fd;
     }
     if (i)
-        put_cmsg(buf, cap, &used, L_SCM_RIGHTS, fds, i * 4, mflags);
+        put_cmsg(buf, cap, &used, L_SOL_SOCKET, L_SCM_RIGHTS, fds, i * 4,
+                 mflags);
     if (i < anc->nfiles)
         *mflags |= L_MSG_CTRUNC;
     if (used && copy_to_guest(t, m->control, buf, used) < 0)
@@ -462,7 +553,7 @@ long sys_recvmsg(struct task *t, const uint64_t a[6])
         ret = recv_iov(t, f, iov, m.iovlen, flags, &mflags, &from, anc);
     rt_heap_free(task_heap(t), iov);
     if (ret >= 0) {
-        long err = put_control(t, &m, anc, flags & L_MSG_CMSG_CLOEXEC,
+        long err = put_control(t, f, &m, anc, flags & L_MSG_CMSG_CLOEXEC,
                                &mflags);
 
         if (err == 0 && m.name)

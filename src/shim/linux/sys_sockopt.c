@@ -15,42 +15,61 @@
 #define L_SOL_IP 0
 #define L_SOL_TCP 6
 #define L_SOL_IPV6 41
+#define L_SOL_UDPLITE 136
 
 /* Which sockets an option is for. */
 #define FOR_ALL  0x1
-#define FOR_INET 0x2            /* AF_INET and AF_INET6 */
-#define FOR_TCP  0x4
-#define FOR_IP   0x8            /* AF_INET (Linux lets AF_INET6 too) */
-#define FOR_IP6  0x10
+#define FOR_TCP  0x2
+#define FOR_IP   0x4            /* IPv4 options: Linux takes them on both */
+#define FOR_IP6  0x8
+#define FOR_LITE 0x10           /* UDP-Lite */
 
-/* A kept option: its level and name, its slot in core, its default. */
+/* Core's slots for the kept options. */
+enum {
+    S_DONTROUTE, S_BROADCAST, S_KEEPALIVE, S_OOBINLINE, S_PRIORITY,
+    S_RCVLOWAT, S_NODELAY, S_MAXSEG, S_CORK, S_KEEPIDLE, S_KEEPINTVL,
+    S_KEEPCNT, S_QUICKACK, S_USER_TIMEOUT, S_TOS, S_TTL, S_HOPS, S_TCLASS,
+    S_LINGER_ON, S_LINGER_SECS, S_SEND_CSCOV, S_RECV_CSCOV,
+    S_RECVHOPS, S_RECVTCLASS, S_RECVTTL, S_RECVTOS, S_COUNT
+};
+_Static_assert(S_COUNT <= USOCK_OPTS, "core keeps that many");
+
+/* A kept option: its level and name, its slot in core, its default,
+ * whether it reads back as 0 or 1. */
 struct kept {
     int level, name;
-    uint8_t who, slot;
     int32_t dflt;
+    uint8_t who, slot;
+    bool boolean;
 };
 
 static const struct kept g_kept[] = {
-    {L_SOL_SOCKET, 5,  FOR_ALL,  0, 0},     /* SO_DONTROUTE */
-    {L_SOL_SOCKET, 6,  FOR_ALL,  1, 0},     /* SO_BROADCAST */
-    {L_SOL_SOCKET, 9,  FOR_ALL,  2, 0},     /* SO_KEEPALIVE */
-    {L_SOL_SOCKET, 10, FOR_ALL,  3, 0},     /* SO_OOBINLINE */
-    {L_SOL_SOCKET, 12, FOR_ALL,  4, 0},     /* SO_PRIORITY */
-    {L_SOL_SOCKET, 18, FOR_ALL,  5, 1},     /* SO_RCVLOWAT */
-    {L_SOL_TCP,    1,  FOR_TCP,  6, 0},     /* TCP_NODELAY */
-    {L_SOL_TCP,    2,  FOR_TCP,  7, 536},   /* TCP_MAXSEG */
-    {L_SOL_TCP,    3,  FOR_TCP,  8, 0},     /* TCP_CORK */
-    {L_SOL_TCP,    4,  FOR_TCP,  9, 7200},  /* TCP_KEEPIDLE */
-    {L_SOL_TCP,    5,  FOR_TCP,  10, 75},   /* TCP_KEEPINTVL */
-    {L_SOL_TCP,    6,  FOR_TCP,  11, 9},    /* TCP_KEEPCNT */
-    {L_SOL_TCP,    12, FOR_TCP,  12, 1},    /* TCP_QUICKACK */
-    {L_SOL_TCP,    18, FOR_TCP,  13, 0},    /* TCP_USER_TIMEOUT */
-    {L_SOL_IP,     1,  FOR_IP,   14, 0},    /* IP_TOS */
-    {L_SOL_IP,     2,  FOR_IP,   15, 64},   /* IP_TTL */
-    {L_SOL_IPV6,   16, FOR_IP6,  16, 64},   /* IPV6_UNICAST_HOPS */
-    {L_SOL_IPV6,   67, FOR_IP6,  17, 0},    /* IPV6_TCLASS */
-    {L_SOL_SOCKET, 13, FOR_ALL,  18, 0},    /* SO_LINGER: l_onoff, */
-                                            /* l_linger in slot 19 */
+    {L_SOL_SOCKET, 5, 0, FOR_ALL, S_DONTROUTE, true}, /* SO_DONTROUTE */
+    {L_SOL_SOCKET, 6, 0, FOR_ALL, S_BROADCAST, true}, /* SO_BROADCAST */
+    {L_SOL_SOCKET, 9, 0, FOR_ALL, S_KEEPALIVE, true}, /* SO_KEEPALIVE */
+    {L_SOL_SOCKET, 10, 0, FOR_ALL, S_OOBINLINE, true}, /* SO_OOBINLINE */
+    {L_SOL_SOCKET, 12, 0, FOR_ALL, S_PRIORITY, false}, /* SO_PRIORITY */
+    {L_SOL_SOCKET, 18, 1, FOR_ALL, S_RCVLOWAT, false}, /* SO_RCVLOWAT */
+    {L_SOL_SOCKET, 13, 0, FOR_ALL, S_LINGER_ON, false}, /* SO_LINGER */
+    {L_SOL_TCP, 1, 0, FOR_TCP, S_NODELAY, true},     /* TCP_NODELAY */
+    {L_SOL_TCP, 2, 536, FOR_TCP, S_MAXSEG, false},   /* TCP_MAXSEG */
+    {L_SOL_TCP, 3, 0, FOR_TCP, S_CORK, true},        /* TCP_CORK */
+    {L_SOL_TCP, 4, 7200, FOR_TCP, S_KEEPIDLE, false}, /* TCP_KEEPIDLE */
+    {L_SOL_TCP, 5, 75, FOR_TCP, S_KEEPINTVL, false}, /* TCP_KEEPINTVL */
+    {L_SOL_TCP, 6, 9, FOR_TCP, S_KEEPCNT, false},    /* TCP_KEEPCNT */
+    {L_SOL_TCP, 12, 1, FOR_TCP, S_QUICKACK, true},   /* TCP_QUICKACK */
+    {L_SOL_TCP, 18, 0, FOR_TCP, S_USER_TIMEOUT, false}, /* TCP_USER_TIMEOUT */
+    {L_SOL_IP, 1, 0, FOR_IP, S_TOS, false},          /* IP_TOS */
+    {L_SOL_IP, 2, 64, FOR_IP, S_TTL, false},         /* IP_TTL */
+    {L_SOL_IP, 12, 0, FOR_IP, S_RECVTTL, true},      /* IP_RECVTTL */
+    {L_SOL_IP, 13, 0, FOR_IP, S_RECVTOS, true},      /* IP_RECVTOS */
+    {L_SOL_IPV6, 16, 64, FOR_IP6, S_HOPS, false},    /* IPV6_UNICAST_HOPS */
+    {L_SOL_IPV6, 67, 0, FOR_IP6, S_TCLASS, false},   /* IPV6_TCLASS */
+    {L_SOL_IPV6, 51, 0, FOR_IP6, S_RECVHOPS, true},  /* IPV6_RECVHOPLIMIT */
+    {L_SOL_IPV6, 66, 0, FOR_IP6, S_RECVTCLASS, true}, /* IPV6_RECVTCLASS */
+    /* UDPLITE_SEND_CSCOV and UDPLITE_RECV_CSCOV */
+    {L_SOL_UDPLITE, 10, 0, FOR_LITE, S_SEND_CSCOV, false},
+    {L_SOL_UDPLITE, 11, 0, FOR_LITE, S_RECV_CSCOV, false},
 };
 
 static bool applies(const struct file *f, uint8_t who)
@@ -66,8 +85,10 @@ static bool applies(const struct file *f, uint8_t who)
         return domain != USOCK_UNIX;
     case FOR_IP6:
         return domain == USOCK_INET6;
+    case FOR_LITE:
+        return usock_protocol(f) == L_SOL_UDPLITE;
     default:
-        return domain != USOCK_UNIX;
+        return false;
     }
 }
 
@@ -86,13 +107,6 @@ static const struct kept *kept(const struct file *f, int level, int name)
 static long unknown(const struct file *f, bool set)
 {
     return set && usock_domain(f) != USOCK_UNIX ? -ENOPROTOOPT : -EOPNOTSUPP;
-}
-
-static int32_t protocol(const struct file *f)
-{
-    if (usock_domain(f) == USOCK_UNIX)
-        return 0;
-    return usock_type(f) == USOCK_STREAM ? 6 : 17;   /* TCP, UDP */
 }
 
 long sys_getsockopt(struct task *t, const uint64_t a[6])
@@ -118,9 +132,9 @@ long sys_getsockopt(struct task *t, const uint64_t a[6])
         goto out;
     }
     k = kept(f, level, name);
-    if (k && k->slot == 18) {
-        linger[0] = usock_opt_get(f, 18, 0);
-        linger[1] = usock_opt_get(f, 19, 0);
+    if (k && k->slot == S_LINGER_ON) {
+        linger[0] = usock_opt_get(f, S_LINGER_ON, 0);
+        linger[1] = usock_opt_get(f, S_LINGER_SECS, 0);
         val = linger;
         size = sizeof(linger);
     } else if (k) {
@@ -145,7 +159,7 @@ long sys_getsockopt(struct task *t, const uint64_t a[6])
         case 16: v = usock_passcred(f); break;              /* SO_PASSCRED */
         case 19: v = 1; break;                  /* SO_SNDLOWAT: fixed */
         case 30: v = usock_listening(f); break;             /* SO_ACCEPTCONN */
-        case 38: v = protocol(f); break;                    /* SO_PROTOCOL */
+        case 38: v = usock_protocol(f); break;              /* SO_PROTOCOL */
         case 39: v = usock_domain(f); break;                /* SO_DOMAIN */
         case 17:                                            /* SO_PEERCRED */
             usock_peer_creds(f, &cred);
@@ -208,8 +222,8 @@ static long set_linger(struct task *t, struct file *f, const uint64_t a[6])
         return -EINVAL;
     if (copy_from_guest(t, l, a[3], sizeof(l)) < 0)
         return -EFAULT;
-    usock_opt_set(f, 18, l[0] != 0);
-    usock_opt_set(f, 19, l[1]);
+    usock_opt_set(f, S_LINGER_ON, l[0] != 0);
+    usock_opt_set(f, S_LINGER_SECS, l[1]);
     return 0;
 }
 
@@ -217,41 +231,69 @@ static long set_linger(struct task *t, struct file *f, const uint64_t a[6])
  * refuses. */
 static long kept_value(const struct kept *k, int32_t v, int32_t *out)
 {
+    if (k->boolean)
+        v = v != 0;
     switch (k->slot) {
-    case 7:                                             /* TCP_MAXSEG */
+    case S_MAXSEG:
         if (v && (v < 88 || v > 65535))
             return -EINVAL;
         break;
-    case 9: case 10:                        /* TCP_KEEPIDLE, KEEPINTVL */
+    case S_KEEPIDLE:
+    case S_KEEPINTVL:
         if (v < 1 || v > 32767)
             return -EINVAL;
         break;
-    case 11:                                            /* TCP_KEEPCNT */
+    case S_KEEPCNT:
         if (v < 1 || v > 127)
             return -EINVAL;
         break;
-    case 13: case 4:                    /* TCP_USER_TIMEOUT, SO_PRIORITY */
+    case S_USER_TIMEOUT:
+    case S_PRIORITY:
         if (v < 0)
             return -EINVAL;
         break;
-    case 15: case 16:                   /* IP_TTL, IPV6_UNICAST_HOPS */
-        if (v < -1 || v > 255 || (v == 0 && k->slot == 15))
+    case S_TTL:
+    case S_HOPS:
+    case S_TCLASS:
+        if (v < -1 || v > 255 || (v == 0 && k->slot == S_TTL))
             return -EINVAL;
         if (v == -1)
             v = k->dflt;
         break;
-    case 5:                                             /* SO_RCVLOWAT */
-        v = v ? MAX(v, 1) : 1;
+    case S_RCVLOWAT:
+        v = MAX(v, 1);
         break;
-    case 14:                                            /* IP_TOS */
+    case S_SEND_CSCOV:
+    case S_RECV_CSCOV:
+        if (v != 0 && v < 8)
+            v = 8;                  /* Linux's smallest coverage */
+        v = MIN(v, 0xffff);
+        break;
+    case S_TOS:
         v &= 0xff;
         break;
-    default:
-        v = k->slot <= 3 || k->slot == 6 || k->slot == 8 || k->slot == 12
-            ? v != 0 : v;                   /* booleans read back as 1 */
     }
     *out = v;
     return 0;
+}
+
+void sock_ip_defaults(const struct file *f, struct usock_anc *anc)
+{
+    bool v6 = usock_domain(f) == USOCK_INET6;
+
+    anc->has_ip = true;
+    anc->hoplimit = usock_opt_get(f, v6 ? S_HOPS : S_TTL, 64);
+    anc->tclass = usock_opt_get(f, v6 ? S_TCLASS : S_TOS, 0);
+}
+
+bool sock_wants(const struct file *f, enum sock_want which)
+{
+    static const uint8_t slot[] = {
+        [SOCK_WANT_HOPLIMIT] = S_RECVHOPS, [SOCK_WANT_TCLASS] = S_RECVTCLASS,
+        [SOCK_WANT_TTL] = S_RECVTTL, [SOCK_WANT_TOS] = S_RECVTOS,
+    };
+
+    return usock_opt_get(f, slot[which], 0) != 0;
 }
 
 long sys_setsockopt(struct task *t, const uint64_t a[6])
@@ -265,7 +307,7 @@ long sys_setsockopt(struct task *t, const uint64_t a[6])
     if (ret < 0)
         return ret;
     k = kept(f, level, opt);
-    if (k && k->slot == 18) {
+    if (k && k->slot == S_LINGER_ON) {
         ret = set_linger(t, f, a);
         goto out;
     }
