@@ -30,7 +30,6 @@ static bool connection(const struct usock *s)
     return s->type != USOCK_DGRAM;
 }
 
-
 #define UDP_MAX 65507           /* 64 KiB less the IPv4 and UDP headers */
 
 void usock_creds_of(struct task *t, struct usock_creds *c)
@@ -332,10 +331,13 @@ long usock_send(struct task *t, struct file *f, const void *buf, size_t n,
     while (ret == 0 && d) {
         struct usock_meta *m = NULL;
 
-        /* A reset (the peer closed with data unread) ends TCP sends. */
+        /* A reset (the peer closed with data unread) ends TCP sends;
+         * after some bytes went, the next call reports it. */
         if (usock_is_inet(s) && s->err) {
-            ret = -s->err;
-            s->err = 0;
+            if (!done) {
+                ret = -s->err;
+                s->err = 0;
+            }
             break;
         }
         /* TCP to a peer that closed: the first send goes, as much as

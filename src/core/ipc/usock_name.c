@@ -154,7 +154,6 @@ int usock_bind(struct task *t, struct file *f, const struct usock_addr *a)
 int usock_listen(struct task *t, struct file *f, int backlog)
 {
     struct usock *s = f->priv;
-
     int err;
 
     if (s->type == USOCK_DGRAM)

@@ -9,7 +9,6 @@
  * logged once. Options are in sys_sockopt.c, sending and receiving in
  * sys_sockmsg.c.
  */
-#include "core/fdtable.h"
 #include "core/fs/vfs_abi.h"
 #include "shim/linux/fs/fs_util.h"
 #include "shim/linux/sock.h"
